@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Annotated, Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from periodize.vocabulary import (
     CROSS_TRAINING,
@@ -177,10 +177,22 @@ def merge_catalogue(overrides: Iterable[SessionKindOverride]) -> dict[str, Sessi
                     f"sessions: new kind {entry.id!r} needs {', '.join(missing)} "
                     f"(or use the id of a built-in kind to override it)"
                 )
-            kinds[entry.id] = SessionKind.model_validate(fields)
+            where, merged = f"new kind {entry.id!r}", fields
         else:
-            try:
-                kinds[entry.id] = SessionKind.model_validate(base.model_dump() | fields)
-            except ValueError as error:
-                raise ValueError(f"sessions: override of {entry.id!r}: {error}") from None
+            where, merged = f"override of {entry.id!r}", base.model_dump() | fields
+        try:
+            kinds[entry.id] = SessionKind.model_validate(merged)
+        except ValidationError as error:
+            raise ValueError(f"sessions: {where}: {_problems(error)}") from None
     return kinds
+
+
+def _problems(error: ValidationError) -> str:
+    """A validation error as one short line (``key: problem; ...``), without pydantic's
+    type names and links."""
+    lines = []
+    for detail in error.errors():
+        message = detail["msg"].removeprefix("Value error, ")
+        key = ".".join(str(part) for part in detail["loc"])
+        lines.append(f"{key}: {message}" if key else message)
+    return "; ".join(lines)

@@ -46,10 +46,26 @@ def read_text(source: str | Path) -> tuple[str, str]:
         raise InputError(f"{path}: cannot be read ({error})") from None
 
 
+class _ScenarioLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date-like scalar that is not a real date (say
+    2027-02-30) stays a string, so validation names its key instead of YAML crashing."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_ScenarioLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _ScenarioLoader.construct_yaml_timestamp
+)
+
+
 def parse_document(text: str, name: str) -> Any:
     """Parse YAML (a superset of JSON) into plain data; errors carry line and column."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_ScenarioLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -136,8 +152,39 @@ def validate_data(model: type[M], data: Any, name: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        lines = _dedupe(_describe(model, detail) for detail in error.errors())
+        details = _closest_union_branches(error.errors())
+        lines = _dedupe(_describe(model, detail) for detail in details)
         raise InputError("\n".join(f"{name}: {line}" for line in lines)) from None
+
+
+def _is_union_tag(part: int | str) -> bool:
+    """Whether a location part names a union member (``literal['all']``) rather than a key:
+    keys of the contracts are identifiers, union tags are pydantic type names."""
+    return isinstance(part, str) and part != "[key]" and not part.isidentifier()
+
+
+def _closest_union_branches(details: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Where a value matched no member of a union, keep the errors of the member that got
+    furthest (the deepest location), and drop the member tags from every location, so
+    ``terrain.trail: [sta]`` reads as ``terrain.trail[0]: 'sta' is not one of ...``."""
+    depth: dict[tuple[int | str, ...], int] = {}
+    split: list[tuple[tuple[int | str, ...], int] | None] = []
+    for detail in details:
+        loc = tuple(detail["loc"])
+        tags = [i for i, part in enumerate(loc) if _is_union_tag(part)]
+        if not tags:
+            split.append(None)
+            continue
+        prefix, rest = loc[: tags[0]], len(loc) - tags[0] - 1
+        depth[prefix] = max(depth.get(prefix, 0), rest)
+        split.append((prefix, rest))
+    kept: list[ErrorDetails] = []
+    for detail, where in zip(details, split, strict=True):
+        if where is not None and where[1] < depth[where[0]]:
+            continue
+        loc = tuple(part for part in detail["loc"] if not _is_union_tag(part))
+        kept.append({**detail, "loc": loc})
+    return kept
 
 
 def _dedupe(lines: typing.Iterable[str]) -> list[str]:
