@@ -1,0 +1,1159 @@
+"""The independent plan checker: every hard rule of rules.md, verified on a finished plan.
+
+`check` re-derives every weekly figure from ``plan.days`` (it never trusts ``plan.weeks``,
+which it only compares against its own sums) and applies each rule H01-H20 exactly as
+docs/rules-interpretation.md reads it, in integer basis-point arithmetic. It shares no code
+with the solver: it imports the domain (scenario, catalogue, calendar, rules, plan,
+vocabulary) and nothing from ``periodize.model`` or ``periodize.solve``.
+
+Each rule is one small pure function named by its ID, ``check_hNN_<name>(facts)``, taking
+the precomputed `Facts` of a (scenario, plan) pair and returning its `Violation` list.
+
+Safety parts are always violations. Recipe parts (the minimums marked *recipe* in rules.md)
+go through `Facts.recipe`: under ``recipes: strict`` a miss is a violation; under soft
+recipes a miss is fine only when ``plan.shortfalls`` lists it (same rule and week), and an
+unlisted miss is a violation saying the plan hides it. H15 waivers likewise must be listed.
+Inconsistencies of the plan itself (a session that does not match its kind, missing dates,
+weekly aggregates that disagree with the days) are reported under the rule id ``PLAN``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from periodize.calendar import Week
+from periodize.catalogue import RACE_KIND, SessionKind
+from periodize.plan import Day, Plan, Session
+from periodize.rules import BP, Band, Rules, bp
+from periodize.scenario import Scenario
+from periodize.vocabulary import (
+    CROSS_TRAINING,
+    INJURY_STRESS,
+    ROAD_TERRAINS,
+    SLOTS,
+    TRAIL_TERRAINS,
+    Intensity,
+    Level,
+    Modality,
+    Phase,
+    RaceKind,
+    RatioScope,
+    RecipeMode,
+    Weekday,
+)
+
+PLAN_RULE = "PLAN"
+"""Rule id of plan-consistency findings (the plan disagrees with itself or the catalogue)."""
+
+SHARE_TOLERANCE = 1e-3
+"""How far a reported road or trail share may be from the re-derived one."""
+
+
+class Violation(BaseModel):
+    """One broken rule: its id (``H01``..``H20`` or ``PLAN``), where, and the numbers.
+
+    ``recipe`` is true for a recipe minimum (strict recipes, or a soft miss the plan does not
+    list in its shortfalls); safety and plan-consistency findings have it false.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    week: int | None = None
+    date: dt.date | None = None
+    message: str
+    recipe: bool = False
+
+
+# --------------------------------------------------------------------------------------
+# Facts: what the rules look at, derived once from the scenario and the plan's days.
+
+
+def _is_race(session: Session) -> bool:
+    return session.modality is Modality.RACE or session.kind == RACE_KIND
+
+
+def _is_run(session: Session) -> bool:
+    return session.modality is Modality.RUN
+
+
+def _is_road_run(session: Session) -> bool:
+    return _is_run(session) and session.terrain in ROAD_TERRAINS
+
+
+def _is_trail_run(session: Session) -> bool:
+    return _is_run(session) and session.terrain in TRAIL_TERRAINS
+
+
+def _is_trail_session(session: Session) -> bool:
+    return session.modality in (Modality.RUN, Modality.HIKE) and session.terrain in TRAIL_TERRAINS
+
+
+def _is_demanding(session: Session) -> bool:
+    """Hard, or a long run (race not counted; a long hike is not demanding): H06."""
+    return not _is_race(session) and (session.hard or (session.long and _is_run(session)))
+
+
+@dataclass(frozen=True)
+class WeekFacts:
+    """One week's days and the figures every rule reads, summed from the days (race out of
+    every sum and count except ``hard_sessions``, which is H05's count)."""
+
+    week: Week
+    days: tuple[Day, ...]
+    training: tuple[tuple[dt.date, Session], ...]
+    minutes: int
+    load: int
+    hard_minutes: int
+    sessions: int
+    hard_sessions: int
+    rest_days: int
+    run_minutes: int
+    road_minutes: int
+    trail_minutes: int
+    longest_run: int
+    longest_hike: int
+    hikes: int
+
+    @property
+    def index(self) -> int:
+        return self.week.index
+
+    def figure(self, name: str) -> int:
+        """``minutes`` or ``load`` (H09, H12)."""
+        return self.minutes if name == "minutes" else self.load
+
+
+def _week_facts(week: Week, days: Sequence[Day]) -> WeekFacts:
+    training = tuple((day.date, s) for day in days for s in day.sessions if not _is_race(s))
+    sessions = [s for _, s in training]
+    runs = [s for s in sessions if _is_run(s)]
+    hikes = [s for s in sessions if s.modality is Modality.HIKE]
+    return WeekFacts(
+        week=week,
+        days=tuple(days),
+        training=training,
+        minutes=sum(s.minutes for s in sessions),
+        load=sum(s.load for s in sessions),
+        hard_minutes=sum(s.hard_minutes for s in sessions),
+        sessions=len(sessions),
+        hard_sessions=sum(1 for day in days for s in day.sessions if s.hard),
+        rest_days=sum(1 for day in days if not day.sessions),
+        run_minutes=sum(s.minutes for s in runs),
+        road_minutes=sum(s.minutes for s in runs if s.terrain in ROAD_TERRAINS),
+        trail_minutes=sum(s.minutes for s in runs if s.terrain in TRAIL_TERRAINS),
+        longest_run=max((s.minutes for s in runs), default=0),
+        longest_hike=max((s.minutes for s in hikes), default=0),
+        hikes=len(hikes),
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A (scenario, plan) pair with the weekly figures re-derived from the plan's days.
+
+    ``days`` maps each in-horizon date to its (first) `Day` in the plan; ``listed`` holds
+    the (rule, week) pairs of ``plan.shortfalls``; ``recipes`` is the recipe mode in force.
+    """
+
+    scenario: Scenario
+    plan: Plan
+    rules: Rules
+    weeks: tuple[WeekFacts, ...]
+    days: Mapping[dt.date, Day]
+    listed: frozenset[tuple[str, int | None]]
+    recipes: RecipeMode
+
+    @classmethod
+    def of(cls, scenario: Scenario, plan: Plan, recipes: RecipeMode | None = None) -> Facts:
+        """Derive the facts; ``recipes`` overrides the scenario's recipe mode."""
+        rules = scenario.resolved_rules
+        days: dict[dt.date, Day] = {}
+        for day in plan.days:
+            if scenario.start <= day.date <= scenario.end:
+                days.setdefault(day.date, day)
+        weeks = tuple(
+            _week_facts(week, [days[d] for d in week.dates() if d in days])
+            for week in scenario.calendar
+        )
+        listed = frozenset((s.rule, s.week) for s in plan.shortfalls)
+        return cls(
+            scenario=scenario,
+            plan=plan,
+            rules=rules,
+            weeks=weeks,
+            days=days,
+            listed=listed,
+            recipes=recipes if recipes is not None else rules.recipes,
+        )
+
+    # ----- helpers shared by the rule functions -----
+
+    @property
+    def level(self) -> Level:
+        return self.scenario.athlete.level
+
+    def week_index(self, day: dt.date) -> int | None:
+        """The index of the week holding ``day``, or None outside the plan."""
+        if not self.scenario.start <= day <= self.scenario.end:
+            return None
+        return (day - self.scenario.start).days // 7 + 1
+
+    def baseline(self, name: str) -> int:
+        """The athlete's recent weekly ``minutes`` or ``load``."""
+        athlete = self.scenario.athlete
+        return athlete.weekly_minutes if name == "minutes" else athlete.baseline_load
+
+    def figure(self, index: int, name: str) -> int:
+        """Week ``index``'s minutes or load; the baseline for weeks before the start."""
+        return self.weeks[index - 1].figure(name) if index >= 1 else self.baseline(name)
+
+    def sum4(self, index: int, name: str) -> int:
+        """The sum of ``name`` over the four weeks before week ``index``, baseline-filled."""
+        return sum(self.figure(i, name) for i in range(index - 4, index))
+
+    def last_non_recovery_before(self, index: int) -> WeekFacts | None:
+        """The last plan week before ``index`` that is not a recovery week."""
+        for facts in reversed(self.weeks[: index - 1]):
+            if not facts.week.recovery:
+                return facts
+        return None
+
+    def sessions(self) -> list[tuple[dt.date, Session]]:
+        """Every in-horizon session with its date, in date order."""
+        return [(d, s) for d in sorted(self.days) for s in self.days[d].sessions]
+
+    def kind(self, session: Session) -> SessionKind | None:
+        return self.scenario.catalogue.get(session.kind)
+
+    def recipe(self, rule: str, week: int, what: str) -> list[Violation]:
+        """A recipe miss of ``rule`` in ``week``: a violation under strict recipes, under soft
+        recipes only when ``plan.shortfalls`` does not list it."""
+        if self.recipes is RecipeMode.STRICT:
+            return [Violation(rule=rule, week=week, message=f"week {week}: {what}", recipe=True)]
+        if (rule, week) in self.listed:
+            return []
+        return [
+            Violation(
+                rule=rule,
+                week=week,
+                message=(
+                    f"week {week}: {what}; recipe missed but not listed in shortfalls "
+                    f"(the plan hides it)"
+                ),
+                recipe=True,
+            )
+        ]
+
+
+def _v(rule: str, message: str, week: int | None = None, date: dt.date | None = None) -> Violation:
+    return Violation(rule=rule, week=week, date=date, message=message)
+
+
+def _f(fraction: float) -> str:
+    """A fraction for messages: two decimals, more when it has them (0.10, 0.125)."""
+    text = f"{fraction:.4f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+def _n(value: float) -> str:
+    """A number for messages: whole when whole, else up to two decimals."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+# --------------------------------------------------------------------------------------
+# Safety and recipe rules, one function each.
+
+
+def check_h01_availability(facts: Facts) -> list[Violation]:
+    """H01: a session (race aside) sits in an available slot of its date, its minutes fit
+    the slot and its kind's range, and are a multiple of ``grid_minutes`` (pins keep their
+    pinned minutes)."""
+    grid = facts.rules.grid_minutes
+    pins = {(p.date, p.slot, p.kind, p.minutes) for p in facts.scenario.pinned}
+    found: list[Violation] = []
+    for day, s in facts.sessions():
+        if _is_race(s):
+            continue
+        week = facts.week_index(day)
+        where = f"{day} {s.slot} {s.kind} {s.minutes} min"
+        available = facts.scenario.slot_minutes(day, s.slot)
+        if available == 0:
+            found.append(_v("H01", f"{where}: the {s.slot} slot is not available", week, day))
+        elif s.minutes > available:
+            found.append(_v("H01", f"{where}: {s.minutes} > {available} min available", week, day))
+        kind = facts.kind(s)
+        if kind is not None:
+            lo, hi = kind.minutes
+            if not lo <= s.minutes <= hi:
+                found.append(
+                    _v("H01", f"{where}: outside {s.kind}'s range {lo}-{hi} min", week, day)
+                )
+        pinned = (day, s.slot, s.kind, s.minutes) in pins
+        if not pinned and s.minutes % grid:
+            found.append(_v("H01", f"{where}: not a multiple of the {grid}-minute grid", week, day))
+    return found
+
+
+def check_h02_terrain(facts: Facts) -> list[Violation]:
+    """H02: a session's terrain is reachable on its weekday (``any`` always; race exempt)."""
+    found: list[Violation] = []
+    for day, s in facts.sessions():
+        if _is_race(s) or facts.scenario.reachable(s.terrain, day):
+            continue
+        weekdays = facts.scenario.reachable_weekdays(s.terrain)
+        reach = "/".join(str(w) for w in weekdays) if weekdays else "never"
+        found.append(
+            _v(
+                "H02",
+                f"{day} {s.slot} {s.kind}: terrain {s.terrain} is not reachable on "
+                f"{Weekday.of(day)} (reachable: {reach})",
+                facts.week_index(day),
+                day,
+            )
+        )
+    return found
+
+
+def check_h03_slots_and_doubles(facts: Facts) -> list[Violation]:
+    """H03: at most one session per slot; at most ``max_doubles_per_week`` doubles a week;
+    never two hard sessions in one day. (Race day holding more than the race is H18.)"""
+    limit = facts.rules.max_doubles_per_week
+    found: list[Violation] = []
+    for w in facts.weeks:
+        doubles: list[dt.date] = []
+        for day in w.days:
+            slots = Counter(s.slot for s in day.sessions)
+            for slot, count in slots.items():
+                if count > 1:
+                    found.append(
+                        _v(
+                            "H03",
+                            f"{day.date}: {count} sessions in the {slot} slot",
+                            w.index,
+                            day.date,
+                        )
+                    )
+            if any(_is_race(s) for s in day.sessions):
+                continue
+            if len(day.sessions) >= 2:
+                doubles.append(day.date)
+            hard = [s.kind for s in day.sessions if s.hard]
+            if len(hard) >= 2:
+                found.append(
+                    _v(
+                        "H03",
+                        f"{day.date}: two hard sessions in one day ({', '.join(hard)})",
+                        w.index,
+                        day.date,
+                    )
+                )
+        if len(doubles) > limit:
+            dates = ", ".join(str(d) for d in doubles)
+            found.append(
+                _v(
+                    "H03",
+                    f"week {w.index}: {len(doubles)} doubles ({dates}) > "
+                    f"max_doubles_per_week {limit}",
+                    w.index,
+                )
+            )
+    return found
+
+
+def check_h04_rest_days(facts: Facts) -> list[Violation]:
+    """H04: each full week has at least ``min_rest_days`` days without any session."""
+    need = facts.rules.min_rest_days
+    return [
+        _v("H04", f"week {w.index}: {w.rest_days} rest days < min_rest_days {need}", w.index)
+        for w in facts.weeks
+        if w.week.full and w.rest_days < need
+    ]
+
+
+def check_h05_hard_sessions(facts: Facts) -> list[Violation]:
+    """H05: hard sessions (race included) <= hi every week, <= min(hi, 1) in a recovery
+    week; recipe: >= lo per full week and, for intermediate and advanced athletes, >= 1 in
+    every taper week."""
+    band = facts.rules.hard_sessions
+    found: list[Violation] = []
+    for w in facts.weeks:
+        hi = min(band.hi, 1) if w.week.recovery else band.hi
+        if w.hard_sessions > hi:
+            what = "recovery-week cap" if w.week.recovery else "hard_sessions hi"
+            found.append(
+                _v("H05", f"week {w.index}: {w.hard_sessions} hard sessions > {what} {hi}", w.index)
+            )
+        if w.week.full and w.hard_sessions < band.lo:
+            found += facts.recipe(
+                "H05", w.index, f"{w.hard_sessions} hard sessions < hard_sessions lo {band.lo}"
+            )
+        elif facts.level is not Level.BEGINNER and w.week.taper and w.hard_sessions < 1:
+            found += facts.recipe("H05", w.index, "no hard session in a taper week (wants 1)")
+    return found
+
+
+def check_h06_back_to_back(facts: Facts) -> list[Violation]:
+    """H06: no two consecutive days both holding a demanding session (hard, or a long run;
+    race not counted)."""
+    found: list[Violation] = []
+    demanding = {
+        d: [s.kind for s in day.sessions if _is_demanding(s)] for d, day in facts.days.items()
+    }
+    for d in sorted(demanding):
+        before = d - dt.timedelta(days=1)
+        if demanding[d] and demanding.get(before):
+            found.append(
+                _v(
+                    "H06",
+                    f"{before} ({', '.join(demanding[before])}) and {d} "
+                    f"({', '.join(demanding[d])}) are back-to-back demanding days",
+                    facts.week_index(d),
+                    d,
+                )
+            )
+    return found
+
+
+def check_h07_sessions(facts: Facts) -> list[Violation]:
+    """H07: sessions (race out) <= hi every week; recipe: >= lo per full week, one fewer in
+    a recovery week."""
+    band = facts.rules.sessions_per_week
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if w.sessions > band.hi:
+            found.append(
+                _v(
+                    "H07",
+                    f"week {w.index}: {w.sessions} sessions > sessions_per_week hi {band.hi}",
+                    w.index,
+                )
+            )
+        lo = max(0, band.lo - 1) if w.week.recovery else band.lo
+        if w.week.full and w.sessions < lo:
+            found += facts.recipe("H07", w.index, f"{w.sessions} sessions < {lo} wanted")
+    return found
+
+
+def check_h08_hikes(facts: Facts) -> list[Violation]:
+    """H08 (recipe): for a trail race or no race, full base and build weeks hold at least
+    ``min_hikes_per_week`` hikes, one fewer in a recovery week."""
+    race = facts.scenario.race
+    if race is not None and race.kind is not RaceKind.TRAIL:
+        return []
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if not w.week.full or w.week.phase not in (Phase.BASE, Phase.BUILD):
+            continue
+        need = facts.rules.min_hikes_per_week - (1 if w.week.recovery else 0)
+        if w.hikes < need:
+            found += facts.recipe("H08", w.index, f"{w.hikes} hikes < {need} wanted")
+    return found
+
+
+def check_h09_progression(facts: Facts) -> list[Violation]:
+    """H09: load and minutes each at most (1 + max_weekly_increase) x max(ref, mean4):
+    ``4 x 10000 x F <= (10000 + bp(inc)) x max(4 ref, sum4)``."""
+    increase = facts.rules.max_weekly_increase
+    factor = BP + bp(increase)
+    found: list[Violation] = []
+    for w in facts.weeks:
+        previous = facts.last_non_recovery_before(w.index)
+        for name in ("load", "minutes"):
+            value = w.figure(name)
+            ref = previous.figure(name) if previous is not None else facts.baseline(name)
+            total = facts.sum4(w.index, name)
+            if 4 * BP * value > factor * max(4 * ref, total):
+                cap = factor * max(4 * ref, total) / (4 * BP)
+                found.append(
+                    _v(
+                        "H09",
+                        f"week {w.index}: {name} {value} > {_f(1 + increase)} x max(ref {ref}, "
+                        f"mean {_n(total / 4)}) = {_n(cap)}",
+                        w.index,
+                    )
+                )
+    return found
+
+
+def check_h10_one_lever(facts: Facts) -> list[Violation]:
+    """H10: a full week other than week 1, recovery and taper weeks does not raise both its
+    minutes and its hard minutes above the last non-recovery week before it."""
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if not w.week.full or w.index == 1 or w.week.recovery or w.week.taper:
+            continue
+        previous = facts.last_non_recovery_before(w.index)
+        if previous is None:
+            continue
+        if w.minutes > previous.minutes and w.hard_minutes > previous.hard_minutes:
+            found.append(
+                _v(
+                    "H10",
+                    f"week {w.index}: raises both minutes ({previous.minutes} -> {w.minutes}) "
+                    f"and hard minutes ({previous.hard_minutes} -> {w.hard_minutes}) over "
+                    f"week {previous.index}",
+                    w.index,
+                )
+            )
+    return found
+
+
+def check_h11_recovery(facts: Facts) -> list[Violation]:
+    """H11: a recovery week after a week of positive load has load <= hi x that load;
+    recipe: >= lo x that load."""
+    band = facts.rules.recovery_load
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if not w.week.recovery or w.index < 2:
+            continue
+        before = facts.weeks[w.index - 2].load
+        if before <= 0:
+            continue
+        if BP * w.load > bp(band.hi) * before:
+            found.append(
+                _v(
+                    "H11",
+                    f"week {w.index}: recovery load {w.load} > {_f(band.hi)} x {before} = "
+                    f"{_n(bp(band.hi) * before / BP)}",
+                    w.index,
+                )
+            )
+        if BP * w.load < bp(band.lo) * before:
+            found += facts.recipe(
+                "H11",
+                w.index,
+                f"recovery load {w.load} < {_f(band.lo)} x {before} = "
+                f"{_n(bp(band.lo) * before / BP)}",
+            )
+    return found
+
+
+def check_h12_acute_chronic(facts: Facts) -> list[Violation]:
+    """H12: ``4 x 10000 x load <= bp(acwr_max) x sum4`` (baseline-filled)."""
+    ratio = facts.rules.acwr_max
+    found: list[Violation] = []
+    for w in facts.weeks:
+        total = facts.sum4(w.index, "load")
+        if 4 * BP * w.load > bp(ratio) * total:
+            found.append(
+                _v(
+                    "H12",
+                    f"week {w.index}: load {w.load} > {_f(ratio)} x mean {_n(total / 4)} = "
+                    f"{_n(bp(ratio) * total / (4 * BP))}",
+                    w.index,
+                )
+            )
+    return found
+
+
+def check_h13_intensity(facts: Facts) -> list[Violation]:
+    """H13: ``10000 x hard_minutes <= bp(max_hard_share) x minutes``."""
+    share = facts.rules.max_hard_share
+    return [
+        _v(
+            "H13",
+            f"week {w.index}: hard minutes {w.hard_minutes} > {_f(share)} x {w.minutes} = "
+            f"{_n(bp(share) * w.minutes / BP)}",
+            w.index,
+        )
+        for w in facts.weeks
+        if BP * w.hard_minutes > bp(share) * w.minutes
+    ]
+
+
+def _progression_ok(value: int, before: int, fraction: float, minutes: int) -> bool:
+    return BP * value <= (BP + bp(fraction)) * before or value <= before + minutes
+
+
+def check_h14_long_sessions(facts: Facts) -> list[Violation]:
+    """H14: at most one long session a week, at least as long as every other session of the
+    week; longest run (hike) at most max(R (1 + f), R + m) over all earlier weeks and the
+    baseline; a long run at most ``max_long_run_share`` of its week's minutes. Recipe: full,
+    non-recovery base, build and peak weeks hold a long session."""
+    rules = facts.rules
+    increase = rules.long_increase
+    share = rules.max_long_run_share
+    athlete = facts.scenario.athlete
+    longest = {"run": athlete.long_minutes, "hike": athlete.baseline_long_hike}
+    found: list[Violation] = []
+    for w in facts.weeks:
+        longs = [(d, s) for d, s in w.training if s.long]
+        if len(longs) > 1:
+            kinds = ", ".join(f"{s.kind} {d}" for d, s in longs)
+            found.append(
+                _v("H14", f"week {w.index}: {len(longs)} long sessions ({kinds})", w.index)
+            )
+        for i, (d, s) in enumerate(w.training):
+            if not s.long:
+                continue
+            others = [o.minutes for j, (_, o) in enumerate(w.training) if j != i]
+            if others and s.minutes < max(others):
+                found.append(
+                    _v(
+                        "H14",
+                        f"week {w.index}: long session {s.kind} {s.minutes} min on {d} is "
+                        f"shorter than another session of the week ({max(others)} min)",
+                        w.index,
+                        d,
+                    )
+                )
+            if _is_run(s) and BP * s.minutes > bp(share) * w.minutes:
+                found.append(
+                    _v(
+                        "H14",
+                        f"week {w.index}: long run {s.minutes} min > {_f(share)} x week "
+                        f"minutes {w.minutes} = {_n(bp(share) * w.minutes / BP)}",
+                        w.index,
+                        d,
+                    )
+                )
+        for what, value in (("run", w.longest_run), ("hike", w.longest_hike)):
+            before = longest[what]
+            if value and not _progression_ok(value, before, increase.fraction, increase.minutes):
+                cap = max((BP + bp(increase.fraction)) * before / BP, before + increase.minutes)
+                found.append(
+                    _v(
+                        "H14",
+                        f"week {w.index}: longest {what} {value} min > max("
+                        f"{_f(1 + increase.fraction)} x {before}, {before} + {increase.minutes}) "
+                        f"= {_n(cap)}",
+                        w.index,
+                    )
+                )
+            longest[what] = max(before, value)
+        recipe_week = (
+            w.week.full
+            and not w.week.recovery
+            and w.week.phase in (Phase.BASE, Phase.BUILD, Phase.PEAK)
+        )
+        if recipe_week and not longs:
+            found += facts.recipe("H14", w.index, "no long session (wants exactly one)")
+    return found
+
+
+def _band(scenario: Scenario, phase: Phase) -> tuple[str, Band] | None:
+    """H15's measure (``road`` or ``trail`` share) and band for ``phase``, or None."""
+    bands = scenario.resolved_rules.ratio_bands
+    if phase is Phase.BASE:
+        return "road", bands.base
+    if phase is Phase.BUILD:
+        return "road", bands.build
+    race = scenario.race
+    if race is None:
+        return None
+    if race.kind is RaceKind.TRAIL:
+        return "trail", bands.peak_trail
+    return "road", bands.peak_road
+
+
+def _placeable(scenario: Scenario, kind: SessionKind, day: dt.date, grid: int) -> bool:
+    """Whether ``kind`` fits on ``day``: its terrain is reachable and a slot is open for at
+    least its shortest grid duration."""
+    lo, hi = kind.minutes
+    shortest = math.ceil(lo / grid) * grid
+    if shortest > hi or not scenario.reachable(kind.terrain, day):
+        return False
+    return any(scenario.slot_minutes(day, slot) >= shortest for slot in SLOTS)
+
+
+def waived_weeks(scenario: Scenario) -> dict[int, str]:
+    """H15 waivers: weeks in which no allowed run kind of road or track (trail or hills)
+    terrain can be placed on any date, with the reason. Only weeks with a band count: the
+    race week and no-race peak or taper weeks are never waived (they have no band)."""
+    grid = scenario.resolved_rules.grid_minutes
+    runs = [k for k in scenario.allowed_kinds() if k.modality is Modality.RUN]
+    groups = (("road or track", ROAD_TERRAINS), ("trail or hills", TRAIL_TERRAINS))
+    waived: dict[int, str] = {}
+    for week in scenario.calendar:
+        if week.is_race_week or _band(scenario, week.phase) is None:
+            continue
+        missing = [
+            label
+            for label, terrains in groups
+            if not any(
+                _placeable(scenario, kind, day, grid)
+                for kind in runs
+                if kind.terrain in terrains
+                for day in week.dates()
+            )
+        ]
+        if missing:
+            waived[week.index] = (
+                f"week {week.index}: H15 waived: no allowed run kind on "
+                f"{' nor '.join(missing)} terrain can be placed on any date of the week"
+            )
+    return waived
+
+
+def _share_text(measure: str, part: int, whole: int, band: Band) -> str:
+    return (
+        f"{measure} share {part}/{whole} = {part / whole:.3f} outside "
+        f"[{_f(band.lo)}, {_f(band.hi)}]"
+    )
+
+
+def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
+    """H15: road (or trail) share of run minutes within the phase's band, per week or over
+    the phase's non-exempt weeks. Exempt: the race week, weeks without run minutes, waived
+    weeks; every waived week must be listed in ``plan.shortfalls`` as H15."""
+    waived = waived_weeks(facts.scenario)
+    found: list[Violation] = []
+    for index, reason in waived.items():
+        if ("H15", index) not in facts.listed:
+            found.append(_v("H15", f"{reason}; the waiver is not listed in shortfalls", index))
+    measured: list[tuple[WeekFacts, str, Band]] = []
+    for w in facts.weeks:
+        measure_band = _band(facts.scenario, w.week.phase)
+        if measure_band is None or w.week.is_race_week or not w.run_minutes or w.index in waived:
+            continue
+        measure, bounds = measure_band
+        measured.append((w, measure, bounds))
+
+    def part_of(w: WeekFacts, measure: str) -> int:
+        return w.road_minutes if measure == "road" else w.trail_minutes
+
+    def outside(part: int, whole: int, band: Band) -> bool:
+        return BP * part < bp(band.lo) * whole or BP * part > bp(band.hi) * whole
+
+    if facts.rules.ratio_scope is RatioScope.WEEK:
+        for w, measure, band in measured:
+            part = part_of(w, measure)
+            if outside(part, w.run_minutes, band):
+                found.append(
+                    _v(
+                        "H15",
+                        f"week {w.index} ({w.week.phase}): "
+                        f"{_share_text(measure, part, w.run_minutes, band)}",
+                        w.index,
+                    )
+                )
+        return found
+    for phase in Phase:
+        group = [(w, m, b) for w, m, b in measured if w.week.phase is phase]
+        if not group:
+            continue
+        measure, band = group[0][1], group[0][2]
+        part = sum(part_of(w, measure) for w, _, _ in group)
+        whole = sum(w.run_minutes for w, _, _ in group)
+        if outside(part, whole, band):
+            indices = ", ".join(str(w.index) for w, _, _ in group)
+            found.append(
+                _v(
+                    "H15",
+                    f"phase {phase} (weeks {indices}): {_share_text(measure, part, whole, band)}",
+                    group[0][0].index,
+                )
+            )
+    return found
+
+
+def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
+    """H16 (recipe, intermediate and advanced, full non-recovery weeks): base >= 1 trail
+    session and >= 2 road runs; build >= 1 long trail session / long road run / long session
+    (trail race / road race / no race), >= 1 hard road run, >= 1 easy session and >= 1
+    cross-training session; trail race: >= 1 simulation session in the peak phase, a miss
+    charged to the first full non-recovery peak week."""
+    if facts.level is Level.BEGINNER:
+        return []
+    race = facts.scenario.race
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if not w.week.full or w.week.recovery:
+            continue
+        sessions = [s for _, s in w.training]
+        missing: list[str] = []
+        if w.week.phase is Phase.BASE:
+            trail = sum(1 for s in sessions if _is_trail_session(s))
+            road = sum(1 for s in sessions if _is_road_run(s))
+            if trail < 1:
+                missing.append("0 trail sessions < 1")
+            if road < 2:
+                missing.append(f"{road} road runs < 2")
+        elif w.week.phase is Phase.BUILD:
+            if race is None:
+                long_ok, long_what = any(s.long for s in sessions), "long session"
+            elif race.kind is RaceKind.TRAIL:
+                long_ok = any(s.long and s.terrain in TRAIL_TERRAINS for s in sessions)
+                long_what = "long trail session"
+            else:
+                long_ok = any(s.long and _is_road_run(s) for s in sessions)
+                long_what = "long road run"
+            checks = (
+                (long_ok, long_what),
+                (any(s.hard and _is_road_run(s) for s in sessions), "hard road run"),
+                (any(s.intensity is Intensity.EASY for s in sessions), "easy session"),
+                (any(s.modality in CROSS_TRAINING for s in sessions), "cross-training session"),
+            )
+            missing += [f"no {what}" for ok, what in checks if not ok]
+        if missing:
+            found += facts.recipe("H16", w.index, f"{w.week.phase} recipe: {'; '.join(missing)}")
+    if race is not None and race.kind is RaceKind.TRAIL:
+        peak = [w for w in facts.weeks if w.week.phase is Phase.PEAK]
+        charged = next((w for w in peak if w.week.full and not w.week.recovery), None)
+        simulated = any(s.simulation for w in peak for _, s in w.training)
+        if charged is not None and not simulated:
+            found += facts.recipe(
+                "H16", charged.index, "peak recipe: no simulation session in the peak phase"
+            )
+    return found
+
+
+def check_h17_taper(facts: Facts) -> list[Violation]:
+    """H17: each taper week's minutes ``10000 m <= bp(hi) Mx``; recipe
+    ``7 x 10000 m >= bp(lo) x Mx x days``, Mx the highest weekly minutes before the taper
+    (baseline ``weekly_minutes`` if none)."""
+    band = facts.rules.taper_volume
+    taper = [w for w in facts.weeks if w.week.taper]
+    if not taper:
+        return []
+    before = [w.minutes for w in facts.weeks if w.index < taper[0].index]
+    peak = max(before) if before else facts.scenario.athlete.weekly_minutes
+    found: list[Violation] = []
+    for w in taper:
+        if BP * w.minutes > bp(band.hi) * peak:
+            found.append(
+                _v(
+                    "H17",
+                    f"week {w.index}: taper minutes {w.minutes} > {_f(band.hi)} x {peak} "
+                    f"= {_n(bp(band.hi) * peak / BP)}",
+                    w.index,
+                )
+            )
+        if 7 * BP * w.minutes < bp(band.lo) * peak * w.week.days:
+            low = bp(band.lo) * peak * w.week.days / (7 * BP)
+            found += facts.recipe(
+                "H17",
+                w.index,
+                f"taper minutes {w.minutes} < {_f(band.lo)} x {peak} x {w.week.days}/7 = {_n(low)}",
+            )
+    return found
+
+
+def check_h18_race(facts: Facts) -> list[Violation]:
+    """H18: exactly one race session, on race day, alone; the day before is rest or one
+    easy session of at most 30 minutes; no hard or long session on the 3 days before."""
+    race = facts.scenario.race
+    races = [(d, s) for d, s in facts.sessions() if _is_race(s)]
+    found: list[Violation] = []
+    if race is None:
+        return [
+            _v(
+                "H18",
+                f"{d}: race session {s.kind} but the scenario has no race",
+                facts.week_index(d),
+                d,
+            )
+            for d, s in races
+        ]
+    day = race.date
+    week = facts.week_index(day)
+    for d, s in races:
+        if d != day:
+            found.append(
+                _v("H18", f"{d}: race session {s.kind} off race day {day}", facts.week_index(d), d)
+            )
+    on_day = [s for d, s in races if d == day]
+    if len(on_day) != 1:
+        found.append(
+            _v("H18", f"{day}: {len(on_day)} race sessions on race day (wants 1)", week, day)
+        )
+    race_day = facts.days.get(day)
+    others = [s.kind for s in race_day.sessions if not _is_race(s)] if race_day else []
+    if others:
+        found.append(
+            _v("H18", f"{day}: race day holds {', '.join(others)} besides the race", week, day)
+        )
+    eve = day - dt.timedelta(days=1)
+    eve_day = facts.days.get(eve)
+    if eve_day is not None and eve_day.sessions:
+        s = eve_day.sessions[0]
+        if len(eve_day.sessions) > 1 or s.intensity is not Intensity.EASY or s.minutes > 30:
+            held = ", ".join(f"{x.kind} {x.intensity} {x.minutes} min" for x in eve_day.sessions)
+            found.append(
+                _v(
+                    "H18",
+                    f"{eve}: the day before the race holds {held} (wants rest or one easy "
+                    f"session <= 30 min)",
+                    facts.week_index(eve),
+                    eve,
+                )
+            )
+    for back in (1, 2, 3):
+        d = day - dt.timedelta(days=back)
+        held_day = facts.days.get(d)
+        if held_day is None:
+            continue
+        for s in held_day.sessions:
+            if s.hard or s.long:
+                found.append(
+                    _v(
+                        "H18",
+                        f"{d}: {'hard' if s.hard else 'long'} session {s.kind} {back} "
+                        f"day(s) before the race",
+                        facts.week_index(d),
+                        d,
+                    )
+                )
+    return found
+
+
+def check_h19_injuries(facts: Facts) -> list[Violation]:
+    """H19: no session whose stresses match an athlete injury tag."""
+    injuries = facts.scenario.athlete.injuries
+    found: list[Violation] = []
+    for d, s in facts.sessions():
+        hit = [
+            f"{tag} -> {INJURY_STRESS[tag]}" for tag in injuries if INJURY_STRESS[tag] in s.stresses
+        ]
+        if hit:
+            found.append(
+                _v(
+                    "H19",
+                    f"{d} {s.kind}: stresses an injury ({', '.join(hit)})",
+                    facts.week_index(d),
+                    d,
+                )
+            )
+    return found
+
+
+def check_h20_pins(facts: Facts) -> list[Violation]:
+    """H20: each pinned session appears exactly: date, slot, kind and minutes."""
+    found: list[Violation] = []
+    for pin in facts.scenario.pinned:
+        day = facts.days.get(pin.date)
+        held = [s for s in day.sessions if s.slot is pin.slot] if day is not None else []
+        if any(s.kind == pin.kind and s.minutes == pin.minutes for s in held):
+            continue
+        got = ", ".join(f"{s.kind} {s.minutes} min" for s in held) or "nothing"
+        found.append(
+            _v(
+                "H20",
+                f"{pin.date} {pin.slot}: pinned {pin.kind} {pin.minutes} min, plan has {got}",
+                facts.week_index(pin.date),
+                pin.date,
+            )
+        )
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Plan consistency (rule id PLAN).
+
+
+def check_plan_sessions(facts: Facts) -> list[Violation]:
+    """PLAN: every session matches its kind in the catalogue (modality, terrain, intensity,
+    rpe, work_share, flags, stresses); load = minutes x rpe; hard minutes = floor(minutes x
+    work_share%)."""
+    found: list[Violation] = []
+    for day in facts.plan.days:
+        week = facts.week_index(day.date)
+        for s in day.sessions:
+            where = f"{day.date} {s.slot} {s.kind}"
+            kind = facts.kind(s)
+            if kind is None:
+                found.append(_v(PLAN_RULE, f"{where}: unknown session kind", week, day.date))
+                rpe, pct = s.rpe, round(s.work_share * 100)
+            else:
+                rpe, pct = kind.rpe, kind.work_share_pct
+                expected: dict[str, object] = {
+                    "modality": kind.modality,
+                    "terrain": kind.terrain,
+                    "intensity": kind.intensity,
+                    "rpe": kind.rpe,
+                    "work_share": kind.work_share_pct,
+                    "hard": kind.hard,
+                    "long": kind.long,
+                    "simulation": kind.simulation,
+                    "stresses": frozenset(kind.stresses),
+                }
+                actual: dict[str, object] = {
+                    "modality": s.modality,
+                    "terrain": s.terrain,
+                    "intensity": s.intensity,
+                    "rpe": s.rpe,
+                    "work_share": round(s.work_share * 100),
+                    "hard": s.hard,
+                    "long": s.long,
+                    "simulation": s.simulation,
+                    "stresses": frozenset(s.stresses),
+                }
+                for name, want in expected.items():
+                    if actual[name] != want:
+                        found.append(
+                            _v(
+                                PLAN_RULE,
+                                f"{where}: {name} {actual[name]} but the kind says {want}",
+                                week,
+                                day.date,
+                            )
+                        )
+            if s.load != s.minutes * rpe:
+                found.append(
+                    _v(
+                        PLAN_RULE,
+                        f"{where}: load {s.load} != {s.minutes} x rpe {rpe} = {s.minutes * rpe}",
+                        week,
+                        day.date,
+                    )
+                )
+            hard = s.minutes * pct // 100
+            if s.hard_minutes != hard:
+                found.append(
+                    _v(
+                        PLAN_RULE,
+                        f"{where}: hard minutes {s.hard_minutes} != floor("
+                        f"{s.minutes} x {pct}%) = {hard}",
+                        week,
+                        day.date,
+                    )
+                )
+    return found
+
+
+def check_plan_days(facts: Facts) -> list[Violation]:
+    """PLAN: ``days`` lists every date from start to end exactly once, with its weekday."""
+    scenario = facts.scenario
+    found: list[Violation] = []
+    seen: Counter[dt.date] = Counter(day.date for day in facts.plan.days)
+    for day in facts.plan.days:
+        week = facts.week_index(day.date)
+        if week is None:
+            found.append(
+                _v(
+                    PLAN_RULE,
+                    f"{day.date}: outside the plan ({scenario.start} to {scenario.end})",
+                    None,
+                    day.date,
+                )
+            )
+        if day.weekday is not Weekday.of(day.date):
+            found.append(
+                _v(
+                    PLAN_RULE,
+                    f"{day.date}: weekday {day.weekday} but the date is a {Weekday.of(day.date)}",
+                    week,
+                    day.date,
+                )
+            )
+    for date, count in seen.items():
+        if count > 1:
+            found.append(
+                _v(PLAN_RULE, f"{date}: listed {count} times", facts.week_index(date), date)
+            )
+    for date in scenario.dates:
+        if date not in seen:
+            found.append(_v(PLAN_RULE, f"{date}: missing from days", facts.week_index(date), date))
+    return found
+
+
+def check_plan_weeks(facts: Facts) -> list[Violation]:
+    """PLAN: ``plan.weeks`` matches the calendar and the sums re-derived from the days."""
+    found: list[Violation] = []
+    summaries = facts.plan.weeks
+    if len(summaries) != len(facts.weeks):
+        found.append(_v(PLAN_RULE, f"{len(summaries)} week summaries for {len(facts.weeks)} weeks"))
+    for summary, w in zip(summaries, facts.weeks, strict=False):
+        exact: dict[str, tuple[object, object]] = {
+            "index": (summary.index, w.index),
+            "start": (summary.start, w.week.start),
+            "days": (summary.days, w.week.days),
+            "phase": (summary.phase, w.week.phase),
+            "recovery": (summary.recovery, w.week.recovery),
+            "minutes": (summary.minutes, w.minutes),
+            "load": (summary.load, w.load),
+            "hard_minutes": (summary.hard_minutes, w.hard_minutes),
+            "sessions": (summary.sessions, w.sessions),
+            "hard_sessions": (summary.hard_sessions, w.hard_sessions),
+            "rest_days": (summary.rest_days, w.rest_days),
+        }
+        for name, (said, derived) in exact.items():
+            if said != derived:
+                found.append(
+                    _v(
+                        PLAN_RULE,
+                        f"week {w.index}: summary {name} {said} but the days give {derived}",
+                        w.index,
+                    )
+                )
+        run = w.run_minutes
+        shares = {
+            "road_share": (summary.road_share, w.road_minutes / run if run else 0.0),
+            "trail_share": (summary.trail_share, w.trail_minutes / run if run else 0.0),
+        }
+        for name, (said_share, derived_share) in shares.items():
+            if abs(said_share - derived_share) > SHARE_TOLERANCE:
+                found.append(
+                    _v(
+                        PLAN_RULE,
+                        f"week {w.index}: summary {name} {said_share} but the days "
+                        f"give {derived_share:.4f}",
+                        w.index,
+                    )
+                )
+    return found
+
+
+RULE_CHECKS: tuple[tuple[str, Callable[[Facts], list[Violation]]], ...] = (
+    ("H01", check_h01_availability),
+    ("H02", check_h02_terrain),
+    ("H03", check_h03_slots_and_doubles),
+    ("H04", check_h04_rest_days),
+    ("H05", check_h05_hard_sessions),
+    ("H06", check_h06_back_to_back),
+    ("H07", check_h07_sessions),
+    ("H08", check_h08_hikes),
+    ("H09", check_h09_progression),
+    ("H10", check_h10_one_lever),
+    ("H11", check_h11_recovery),
+    ("H12", check_h12_acute_chronic),
+    ("H13", check_h13_intensity),
+    ("H14", check_h14_long_sessions),
+    ("H15", check_h15_terrain_ratio),
+    ("H16", check_h16_phase_recipes),
+    ("H17", check_h17_taper),
+    ("H18", check_h18_race),
+    ("H19", check_h19_injuries),
+    ("H20", check_h20_pins),
+    (PLAN_RULE, check_plan_sessions),
+    (PLAN_RULE, check_plan_days),
+    (PLAN_RULE, check_plan_weeks),
+)
+"""Every check, by rule id, in catalogue order."""
+
+
+def _sort_key(v: Violation) -> tuple[int, str, dt.date, str]:
+    return (v.week if v.week is not None else 0, v.rule, v.date or dt.date.min, v.message)
+
+
+def _run(facts: Facts, checks: Iterable[Callable[[Facts], list[Violation]]]) -> list[Violation]:
+    found = [v for check_rule in checks for v in check_rule(facts)]
+    return sorted(found, key=_sort_key)
+
+
+def check(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Every violation of ``plan`` against ``scenario``'s hard rules (and plan consistency),
+    sorted by (week, rule, date). A plan without days (infeasible, unknown) yields []."""
+    if not plan.days and not plan.has_plan:
+        return []
+    facts = Facts.of(scenario, plan)
+    return _run(facts, (fn for _, fn in RULE_CHECKS))
+
+
+def recipe_misses(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Every recipe minimum ``plan`` misses, whatever the recipe mode and the shortfalls say:
+    exactly the (rule, week) pairs a soft-recipe plan must list in ``shortfalls``."""
+    if not plan.days:
+        return []
+    facts = Facts.of(scenario, plan, recipes=RecipeMode.STRICT)
+    return [v for v in _run(facts, (fn for _, fn in RULE_CHECKS)) if v.recipe]
