@@ -8,14 +8,21 @@ Data goes to stdout, messages to stderr, never a traceback for bad input.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from rich.console import Console
 
-from periodize.loading import InputError, load_scenario
+from periodize.check import check
+from periodize.loading import InputError, load_plan, load_scenario
+from periodize.plan import Status
 from periodize.scenario import Scenario
+from periodize.solve import Progress, ProgressHook, SolveOptions
+from periodize.solve import solve as solve_scenario
+from periodize.views import table as table_view
 from periodize.vocabulary import WEEKDAYS
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
@@ -80,6 +87,123 @@ def describe(scenario: Scenario) -> str:
         f"phases {' '.join(phases)}; availability {', '.join(available) or 'none'}; "
         f"terrain {terrains or 'none'}"
     )
+
+
+def _progress_printer(quiet: bool) -> ProgressHook | None:
+    """Live progress on stderr when it is a terminal (and not --quiet)."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(progress: Progress) -> None:
+        gap = f"{progress.gap:.1%}" if progress.gap is not None else "-"
+        click.echo(
+            f"\r{progress.elapsed_s:6.1f}s  {progress.stage:<9} best {progress.objective:>10.0f}"
+            f"  bound {progress.bound:>10.0f}  gap {gap:>6}",
+            err=True,
+            nl=False,
+        )
+
+    return show
+
+
+@cli.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the plan.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds for the whole solve.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT workers (default: the machine's cores).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option(
+    "--deterministic",
+    is_flag=True,
+    help="One worker and a deterministic time limit: the same input gives the same "
+    "plan, byte for byte.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def solve(
+    scenario_file: str,
+    output_format: str,
+    output: Path | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    deterministic: bool,
+    quiet: bool,
+) -> None:
+    """Solve SCENARIO (a YAML or JSON file, - for stdin) and print the plan.
+
+    Exit codes: 0 plan (optimal or feasible), 2 bad input, 3 infeasible, 4 no plan within
+    the time limit.
+    """
+    scenario = load_scenario(scenario_file)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
+    progress = _progress_printer(quiet)
+    plan = solve_scenario(scenario, options, progress=progress)
+    if progress is not None:
+        click.echo("", err=True)
+    if output_format == "json":
+        text = plan.to_json() + "\n"
+    else:
+        text = table_view.to_text(scenario, plan, width=shutil.get_terminal_size().columns)
+    if output is not None:
+        write_atomically(output, text)
+    elif output_format == "table" and sys.stdout.isatty():
+        Console().print(table_view.render(scenario, plan))
+    else:
+        click.echo(text, nl=False)
+    if plan.status is Status.INFEASIBLE:
+        fail(
+            f"{scenario.name}: infeasible: the hard rules cannot all hold for this scenario "
+            "(run 'periodize explain' once available, or relax recipes to soft)",
+            EXIT_INFEASIBLE,
+        )
+    if plan.status is Status.UNKNOWN:
+        fail(
+            f"{scenario.name}: no plan found within {time_limit:g} s; raise --time-limit",
+            EXIT_NO_PLAN,
+        )
+
+
+@cli.command("check")
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.argument("plan_file", metavar="PLAN.json")
+def check_command(scenario_file: str, plan_file: str) -> None:
+    """Verify PLAN.json against every hard rule of SCENARIO, independently of the solver.
+
+    Prints each violation; exits 0 when there is none, 1 when there are, 2 on bad input.
+    """
+    scenario = load_scenario(scenario_file)
+    plan = load_plan(plan_file)
+    violations = check(scenario, plan)
+    for violation in violations:
+        where = f"week {violation.week}" if violation.week is not None else "plan"
+        if violation.date is not None:
+            where += f" {violation.date}"
+        click.echo(f"{violation.rule} {where}: {violation.message}")
+    if violations:
+        click.echo(f"{len(violations)} violation(s)", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"{plan_file}: no violation of any hard rule", err=True)
 
 
 @cli.command()

@@ -343,6 +343,22 @@ class Scenario(_Frozen):
         weekly = self.availability.get(Weekday.of(day))
         return weekly.minutes(slot) if weekly is not None else 0
 
+    def grid_durations(self, day: dt.date, slot: Slot, kind: SessionKind) -> range | None:
+        """H01: the durations, in units of ``grid_minutes``, a session of ``kind`` may take
+        in this slot (multiples of the grid within the kind's range and the open minutes),
+        or None when none fits."""
+        grid = self.resolved_rules.grid_minutes
+        lo, hi = kind.minutes
+        first = math.ceil(lo / grid)
+        last = min(hi, self.slot_minutes(day, slot)) // grid
+        return range(first, last + 1) if first <= last else None
+
+    def fits(self, day: dt.date, kind: SessionKind) -> bool:
+        """Whether a session of ``kind`` can be placed on ``day`` at all (H01, H02, H19)."""
+        if kind.excluded_by(self.athlete.injuries) or not self.reachable(kind.terrain, day):
+            return False
+        return any(self.grid_durations(day, slot, kind) is not None for slot in SLOTS)
+
     def day_minutes(self, day: dt.date) -> int:
         """Minutes available on ``day`` over both slots."""
         return sum(self.slot_minutes(day, slot) for slot in SLOTS)

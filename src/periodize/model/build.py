@@ -1,0 +1,111 @@
+"""Wiring: variables, every rule, the soft terms and the objective of one scenario."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from periodize.catalogue import SessionKind
+from periodize.model import recipes, safety
+from periodize.model.guards import GuardMode, Guards
+from periodize.model.objective import SCALE, Term, soft_terms
+from periodize.model.variables import Expr, ModelContext, make_variables
+from periodize.scenario import Scenario
+from periodize.shortfalls import h15_waivers
+from periodize.vocabulary import Slot
+
+
+@dataclass
+class BuiltModel:
+    """A CP-SAT model of a scenario, with the handles needed to solve and read it back."""
+
+    ctx: ModelContext
+    terms: list[Term]
+    weights: dict[str, int]
+    recipe_misses: Expr
+    objective: Expr
+    waivers: dict[int, str]
+    build_time_s: float
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self.ctx.model
+
+
+def build_model(
+    scenario: Scenario,
+    mode: GuardMode = GuardMode.SOLVE,
+    *,
+    fixed: dict[tuple[int, Slot], tuple[SessionKind, int]] | None = None,
+    planned_weeks: set[int] | None = None,
+) -> BuiltModel:
+    """Build the CP-SAT model of ``scenario``: every hard rule under its guards, recipes as
+    S0 or hard per ``recipes:``, and the weighted soft terms S1-S4.
+
+    ``fixed`` and ``planned_weeks`` restrict the model for a rolling construction: sessions
+    already decided, and the weeks free to plan (the others stay empty but for pins).
+    """
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    rules = scenario.resolved_rules
+    ctx = ModelContext(
+        model=model,
+        scenario=scenario,
+        rules=rules,
+        calendar=scenario.calendar,
+        dates=scenario.dates,
+        guards=Guards(model, mode, rules.recipes),
+        fixed=dict(fixed or {}),
+        planned_weeks=planned_weeks,
+    )
+    make_variables(ctx)
+    waivers = h15_waivers(scenario)
+
+    safety.h03_one_session_per_slot(ctx)
+    safety.h04_rest_days(ctx)
+    safety.h05_hard_sessions(ctx)
+    safety.h06_no_back_to_back(ctx)
+    safety.h07_sessions_cap(ctx)
+    safety.h09_progression_cap(ctx)
+    safety.h10_one_lever(ctx)
+    safety.h11_recovery_cap(ctx)
+    safety.h12_acute_chronic(ctx)
+    safety.h13_intensity_share(ctx)
+    safety.h14_long_sessions(ctx)
+    safety.h15_terrain_ratio(ctx, set(waivers))
+    taper_reference = safety.pre_taper_peak_minutes(ctx)
+    safety.h17_taper_cap(ctx, taper_reference)
+    safety.h18_race(ctx)
+    safety.h20_pins(ctx)
+
+    recipes.h05_hard_minimum(ctx)
+    recipes.h07_sessions_minimum(ctx)
+    recipes.h08_hikes(ctx)
+    recipes.h11_recovery_minimum(ctx)
+    recipes.h14_long_session(ctx)
+    recipes.h16_phase_recipes(ctx)
+    recipes.h17_taper_minimum(ctx, taper_reference)
+
+    recipe_misses: Expr = sum(1 - guard for guard in ctx.guards.recipe.values())
+    terms = soft_terms(ctx)
+    weights = scenario.objective.model_dump()
+    objective: Expr = sum(weights[term.name] * term.expression for term in terms)
+    return BuiltModel(
+        ctx=ctx,
+        terms=terms,
+        weights={term.rule: weights[term.name] for term in terms},
+        recipe_misses=recipe_misses,
+        objective=objective,
+        waivers=waivers,
+        build_time_s=time.perf_counter() - started,
+    )
+
+
+def clear_hints(model: cp_model.CpModel) -> None:
+    """Remove every solution hint of ``model``."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+
+
+__all__ = ["SCALE", "BuiltModel", "build_model", "clear_hints"]

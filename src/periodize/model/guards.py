@@ -1,0 +1,84 @@
+"""Guard literals: every rule's constraints hang on one literal per (rule, week or date).
+
+In a normal solve a safety guard is the constant true (constraints are added plainly, no
+enforcement literal), a recipe guard is a free Boolean whose falsity is the soft term S0
+(``recipes: soft``) or the constant true (``strict``). In explain mode every guard is a
+free Boolean, so that a feasibility model can switch rules off by assumption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ortools.sat.python import cp_model
+
+from periodize.vocabulary import RecipeMode
+
+
+class GuardMode(Enum):
+    """How guards are made: for solving, or as assumptions for explanations."""
+
+    SOLVE = "solve"
+    EXPLAIN = "explain"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class GuardKey:
+    """What a guard stands for: a rule and the week (or day index) it applies to."""
+
+    rule: str
+    week: int | None = None
+    day: int | None = None
+
+
+@dataclass
+class Guards:
+    """The registry of guard literals of one model."""
+
+    model: cp_model.CpModel
+    mode: GuardMode
+    recipes: RecipeMode
+    safety: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    recipe: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+
+    def for_safety(self, rule: str, week: int | None = None, day: int | None = None) -> GuardLit:
+        """The guard of a safety rule: None (always on) unless explaining."""
+        if self.mode is GuardMode.SOLVE:
+            return None
+        return self._literal(self.safety, GuardKey(rule, week, day))
+
+    def for_recipe(self, rule: str, week: int | None = None) -> GuardLit:
+        """The guard of a recipe: free under soft recipes or when explaining, else None."""
+        if self.mode is GuardMode.SOLVE and self.recipes is RecipeMode.STRICT:
+            return None
+        return self._literal(self.recipe, GuardKey(rule, week))
+
+    def _literal(self, table: dict[GuardKey, cp_model.IntVar], key: GuardKey) -> cp_model.IntVar:
+        literal = table.get(key)
+        if literal is None:
+            name = f"guard_{key.rule}_w{key.week}" + (f"_d{key.day}" if key.day is not None else "")
+            literal = self.model.new_bool_var(name)
+            table[key] = literal
+        return literal
+
+    def all(self) -> dict[GuardKey, cp_model.IntVar]:
+        """Every guard literal, safety and recipe, by key."""
+        return {**self.safety, **self.recipe}
+
+
+GuardLit = cp_model.IntVar | None
+
+
+def enforce(constraint: cp_model.Constraint, guard: GuardLit) -> cp_model.Constraint:
+    """Make ``constraint`` conditional on ``guard`` (unconditional when there is none)."""
+    if guard is not None:
+        constraint.only_enforce_if(guard)
+    return constraint
+
+
+def enforce_all(constraints: Iterable[cp_model.Constraint], guard: GuardLit) -> None:
+    """`enforce` for several constraints under one guard."""
+    for constraint in constraints:
+        enforce(constraint, guard)

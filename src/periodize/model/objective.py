@@ -1,0 +1,145 @@
+"""The soft terms S1-S4 (S0 is the recipe guards' count, see `build`), each built and
+reported by name.
+
+Every term is measured in *points*, one point being one unit of load (minutes x RPE), so
+the terms can be traded against each other: S1 and S2 are load distances, S3 and S4 count
+events at `EVENT_POINTS` each. Inside the model S1's per-minute coefficients are kept in
+hundredths of a point (`SCALE`) to stay exact to 1 %; the objective is the weighted sum of
+the terms in those hundredths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from periodize.catalogue import SessionKind
+from periodize.model.variables import Candidate, Expr, ModelContext
+from periodize.targets import system_profile, target_loads
+from periodize.vocabulary import SYSTEMS, System, Terrain, Weekday
+
+SCALE = 100
+"""Model units per point."""
+EVENT_POINTS = 50
+"""Points one variety or preference event costs (about 10 easy minutes of load)."""
+STREAK = 3
+"""S3: the same terrain on more than this many days in a row costs an event."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A soft term: its rules.md ID, its name in ``objective:`` and its expression in
+    model units (points x SCALE)."""
+
+    rule: str
+    name: str
+    expression: Expr
+
+
+def s1_systems_balance(ctx: ModelContext) -> Expr:
+    """S1: per week, the L1 distance between each system's stimulus and the phase profile
+    scaled to the week's target load. A session spreads its load over the systems in
+    proportion to its kind's weights."""
+    model = ctx.model
+    race = ctx.scenario.race
+    targets = target_loads(ctx.scenario)
+    deviations: list[cp_model.IntVar] = []
+    for week in ctx.calendar:
+        sums = ctx.weeks[week.index]
+        profile = system_profile(week.phase, race.kind if race else None)
+        target = targets[week.index - 1]
+        bound = SCALE * (ctx.weeks[week.index].max_load + target) + 1
+        for system in SYSTEMS:
+            stimulus = cp_model.LinearExpr.sum(
+                [
+                    _stimulus_coefficient(sums.kinds[k], system) * minutes
+                    for k, minutes in sums.kind_minutes.items()
+                ]
+            )
+            goal = target * profile[system] * SCALE // 10_000
+            deviation = model.new_int_var(0, bound, f"s1_{week.index}_{system.value}")
+            model.add(deviation >= stimulus - goal)
+            model.add(deviation >= goal - stimulus)
+            deviations.append(deviation)
+    return cp_model.LinearExpr.sum(deviations)
+
+
+def _stimulus_coefficient(kind: SessionKind, system: System) -> int:
+    """Stimulus of one minute of ``kind`` on ``system``, in hundredths of a load point."""
+    weight = kind.systems.get(system, 0)
+    return round(SCALE * kind.rpe * weight / sum(kind.systems.values()))
+
+
+def s2_load_trajectory(ctx: ModelContext) -> Expr:
+    """S2: per week, the distance between the week's load and the target curve."""
+    model = ctx.model
+    targets = target_loads(ctx.scenario)
+    deviations: list[cp_model.IntVar] = []
+    for week in ctx.calendar:
+        load, target = ctx.weeks[week.index].load, targets[week.index - 1]
+        bound = ctx.weeks[week.index].max_load + target + 1
+        deviation = model.new_int_var(0, bound, f"s2_{week.index}")
+        model.add(deviation >= load - target)
+        model.add(deviation >= target - load)
+        deviations.append(deviation)
+    return SCALE * cp_model.LinearExpr.sum(deviations)
+
+
+def s3_variety(ctx: ModelContext) -> Expr:
+    """S3: events of the same kind on consecutive days, and of the same terrain on more
+    than three days in a row."""
+    model = ctx.model
+    events: list[cp_model.IntVar] = []
+    by_day_kind: dict[tuple[int, str], list[Candidate]] = {}
+    for c in ctx.candidates:
+        by_day_kind.setdefault((c.day, c.kind.id), []).append(c)
+    for (day, kind_id), today in sorted(by_day_kind.items()):
+        tomorrow = by_day_kind.get((day + 1, kind_id))
+        if not tomorrow:
+            continue
+        repeat = model.new_bool_var(f"s3_repeat_{day}_{kind_id}")
+        model.add(repeat >= sum(c.chosen for c in today) + sum(c.chosen for c in tomorrow) - 1)
+        events.append(repeat)
+    on_terrain: dict[tuple[int, Terrain], cp_model.IntVar] = {}
+    for c in ctx.candidates:
+        if c.kind.terrain is Terrain.ANY:
+            continue
+        key = (c.day, c.kind.terrain)
+        if key not in on_terrain:
+            on_terrain[key] = model.new_bool_var(f"s3_on_{c.day}_{c.kind.terrain.value}")
+        model.add_implication(c.chosen, on_terrain[key])
+    for (day, terrain), _ in sorted(on_terrain.items()):
+        window = [on_terrain.get((day + i, terrain)) for i in range(STREAK + 1)]
+        if any(flag is None for flag in window):
+            continue
+        streak = model.new_bool_var(f"s3_streak_{day}_{terrain.value}")
+        model.add(streak >= sum(flag for flag in window if flag is not None) - STREAK)
+        events.append(streak)
+    return SCALE * EVENT_POINTS * cp_model.LinearExpr.sum(events)
+
+
+def s4_preferences(ctx: ModelContext) -> Expr:
+    """S4: a long session off the preferred ``long_day``; a session on the preferred
+    ``rest_day``."""
+    preferences = ctx.scenario.preferences
+    events: list[cp_model.IntVar] = []
+    for c in ctx.candidates:
+        weekday = Weekday.of(ctx.dates[c.day])
+        if preferences.long_day is not None and c.kind.long and weekday != preferences.long_day:
+            events.append(c.chosen)
+        if preferences.rest_day is not None and weekday == preferences.rest_day:
+            events.append(c.chosen)
+    return SCALE * EVENT_POINTS * cp_model.LinearExpr.sum(events)
+
+
+def soft_terms(ctx: ModelContext) -> list[Term]:
+    """S1-S4 with a positive weight, in rules.md order."""
+    weights = ctx.scenario.objective
+    builders = (
+        ("S1", "systems_balance", weights.systems_balance, s1_systems_balance),
+        ("S2", "load_trajectory", weights.load_trajectory, s2_load_trajectory),
+        ("S3", "variety", weights.variety, s3_variety),
+        ("S4", "preferences", weights.preferences, s4_preferences),
+    )
+    return [Term(rule, name, build(ctx)) for rule, name, weight, build in builders if weight > 0]

@@ -1,0 +1,365 @@
+"""Safety rules: one function per rule of rules.md, each under its guard (see `guards`).
+
+The readings follow docs/rules-interpretation.md; fractions are compared in basis points
+(``bp``) so that the model and the checker agree to the unit. H01, H02 and H19 are facts
+that prune candidates (`domains`); the recipe parts of H05, H07, H11, H14 and H17 live in
+`recipes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from periodize.calendar import Week
+from periodize.model.guards import enforce
+from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums
+from periodize.rules import BP, bp
+from periodize.vocabulary import SLOTS, Intensity, Modality, Phase, RaceKind, RatioScope
+
+
+def h03_one_session_per_slot(ctx: ModelContext) -> None:
+    """H03: at most one session per slot; doubles capped per week; never two hard
+    sessions in one day."""
+    model = ctx.model
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H03", week.index)
+        doubles: list[cp_model.IntVar] = []
+        for day in ctx.week_days(week):
+            per_slot = [ctx.by_slot.get((day, slot), []) for slot in SLOTS]
+            for slot_candidates in per_slot:
+                if len(slot_candidates) > 1:
+                    enforce(model.add_at_most_one(c.chosen for c in slot_candidates), guard)
+            day_candidates = ctx.by_day.get(day, [])
+            hard = [c.chosen for c in day_candidates if c.kind.hard]
+            if len(hard) > 1:
+                enforce(model.add(sum(hard) <= 1), guard)
+            if all(per_slot):
+                double = model.new_bool_var(f"double_{day}")
+                am, pm = (sum(c.chosen for c in cands) for cands in per_slot)
+                enforce(model.add(am + pm <= 1 + double), guard)
+                doubles.append(double)
+        if doubles:
+            enforce(model.add(sum(doubles) <= ctx.rules.max_doubles_per_week), guard)
+
+
+def h04_rest_days(ctx: ModelContext) -> None:
+    """H04: at least ``min_rest_days`` rest days per full week. A rest day holds no
+    session; the race day is not a rest day."""
+    model = ctx.model
+    for day, rest in ctx.rest.items():
+        for candidate in ctx.by_day.get(day, []):
+            model.add_implication(rest, ~candidate.chosen)
+    for week in ctx.calendar:
+        if not week.full:
+            continue
+        guard = ctx.guards.for_safety("H04", week.index)
+        rests = [ctx.rest[d] for d in ctx.week_days(week) if d in ctx.rest]
+        enforce(model.add(sum(rests) >= ctx.rules.min_rest_days), guard)
+
+
+def race_hard_count(ctx: ModelContext, week: Week) -> int:
+    """1 in the race week: H05 counts the race as a hard session."""
+    return 1 if ctx.race_day is not None and ctx.week_of_day(ctx.race_day) == week else 0
+
+
+def h05_hard_sessions(ctx: ModelContext) -> None:
+    """H05 (safety part): hard sessions per week, race included, at most the upper end of
+    ``hard_sessions`` (1 in a recovery week)."""
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H05", week.index)
+        cap = 1 if week.recovery else ctx.rules.hard_sessions.hi
+        sums = ctx.weeks[week.index]
+        enforce(ctx.model.add(sums.hard_sessions + race_hard_count(ctx, week) <= cap), guard)
+
+
+def h06_no_back_to_back(ctx: ModelContext) -> None:
+    """H06: a day with a demanding session (hard, or a long run) is followed by a day
+    without one."""
+    model = ctx.model
+    demanding: dict[int, cp_model.IntVar] = {}
+    for day, candidates in ctx.by_day.items():
+        chosen = [c.chosen for c in candidates if c.kind.is_demanding]
+        if not chosen:
+            continue
+        flag = model.new_bool_var(f"demanding_{day}")
+        for literal in chosen:
+            model.add_implication(literal, flag)
+        demanding[day] = flag
+    for day, flag in demanding.items():
+        following = demanding.get(day + 1)
+        if following is not None:
+            guard = ctx.guards.for_safety("H06", ctx.week_of_day(day).index, day)
+            enforce(model.add_bool_or([~flag, ~following]), guard)
+
+
+def h07_sessions_cap(ctx: ModelContext) -> None:
+    """H07 (safety part): sessions per week at most the upper end of ``sessions_per_week``."""
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H07", week.index)
+        sums = ctx.weeks[week.index]
+        enforce(ctx.model.add(sums.sessions <= ctx.rules.sessions_per_week.hi), guard)
+
+
+def last_loading_week(ctx: ModelContext, week: Week) -> Week | None:
+    """The last non-recovery week before ``week`` (None: the baseline stands in)."""
+    for earlier in reversed(ctx.calendar[: week.index - 1]):
+        if not earlier.recovery:
+            return earlier
+    return None
+
+
+def previous_four(
+    ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int
+) -> Expr:
+    """The sum of ``figure`` over the four weeks before ``week``, baseline-filled."""
+    # Built as a fresh sum: CP-SAT's `+=` on expressions can extend a shared one in place.
+    terms = [
+        figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
+        for offset in range(1, 5)
+    ]
+    if all(isinstance(term, int) for term in terms):
+        return sum(terms)
+    return cp_model.LinearExpr.sum(terms)
+
+
+def _progression_cap(
+    ctx: ModelContext, figure: Callable[[WeekSums], Expr], baseline: int, name: str
+) -> None:
+    model, factor = ctx.model, BP + bp(ctx.rules.max_weekly_increase)
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H09", week.index)
+        ref_week = last_loading_week(ctx, week)
+        reference = figure(ctx.weeks[ref_week.index]) if ref_week else baseline
+        recent = previous_four(ctx, week, figure, baseline)
+        this = figure(ctx.weeks[week.index])
+        if isinstance(reference, int) and isinstance(recent, int):
+            ceiling: Expr = max(4 * reference, recent)
+        else:
+            upper = 4 * (max(ctx.weeks[w.index].max_load for w in ctx.calendar) + baseline)
+            ceiling = model.new_int_var(0, upper, f"h09_{name}_ref_{week.index}")
+            model.add_max_equality(ceiling, [4 * reference, recent])
+        enforce(model.add(4 * BP * this <= factor * ceiling), guard)
+
+
+def h09_progression_cap(ctx: ModelContext) -> None:
+    """H09: a week's load and minutes are each at most (1 + max_weekly_increase) x the
+    larger of the last non-recovery week's and the four-week mean."""
+    athlete = ctx.scenario.athlete
+    _progression_cap(ctx, lambda s: s.load, athlete.baseline_load, "load")
+    _progression_cap(ctx, lambda s: s.minutes, athlete.weekly_minutes, "minutes")
+
+
+def h10_one_lever(ctx: ModelContext) -> None:
+    """H10: a full loading week does not raise both minutes and hard minutes above the
+    last non-recovery week before it."""
+    model = ctx.model
+    for week in ctx.calendar:
+        if week.index == 1 or not week.full or week.recovery or week.taper:
+            continue
+        reference = last_loading_week(ctx, week)
+        if reference is None:
+            continue
+        guard = ctx.guards.for_safety("H10", week.index)
+        this, before = ctx.weeks[week.index], ctx.weeks[reference.index]
+        minutes_held = model.new_bool_var(f"h10_minutes_held_{week.index}")
+        enforce(model.add(this.minutes <= before.minutes), guard).only_enforce_if(minutes_held)
+        enforce(model.add(this.hard_minutes <= before.hard_minutes), guard).only_enforce_if(
+            ~minutes_held
+        )
+
+
+def positive_load(ctx: ModelContext, week: Week) -> cp_model.IntVar:
+    """A Boolean true exactly when ``week`` has positive load."""
+    model, load = ctx.model, ctx.weeks[week.index].load
+    flag = model.new_bool_var(f"positive_load_{week.index}")
+    model.add(load >= 1).only_enforce_if(flag)
+    model.add(load == 0).only_enforce_if(~flag)
+    return flag
+
+
+def h11_recovery_cap(ctx: ModelContext) -> None:
+    """H11 (safety part): a recovery week's load is at most the upper end of
+    ``recovery_load`` x the week before, unless that week had no load."""
+    cap = bp(ctx.rules.recovery_load.hi)
+    for week in ctx.calendar:
+        if not week.recovery or week.index == 1:
+            continue
+        guard = ctx.guards.for_safety("H11", week.index)
+        before = ctx.calendar[week.index - 2]
+        constraint = ctx.model.add(
+            BP * ctx.weeks[week.index].load <= cap * ctx.weeks[before.index].load
+        )
+        enforce(constraint, guard).only_enforce_if(positive_load(ctx, before))
+
+
+def h12_acute_chronic(ctx: ModelContext) -> None:
+    """H12: a week's load is at most ``acwr_max`` x the mean load of the four weeks before
+    it (baseline-filled)."""
+    factor, baseline = bp(ctx.rules.acwr_max), ctx.scenario.athlete.baseline_load
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H12", week.index)
+        recent = previous_four(ctx, week, lambda s: s.load, baseline)
+        enforce(ctx.model.add(4 * BP * ctx.weeks[week.index].load <= factor * recent), guard)
+
+
+def h13_intensity_share(ctx: ModelContext) -> None:
+    """H13: a week's hard minutes are at most ``max_hard_share`` x its minutes (80/20)."""
+    share = bp(ctx.rules.max_hard_share)
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H13", week.index)
+        sums = ctx.weeks[week.index]
+        enforce(ctx.model.add(BP * sums.hard_minutes <= share * sums.minutes), guard)
+
+
+def long_candidates(ctx: ModelContext, week: Week) -> list[Candidate]:
+    return [c for c in ctx.by_week[week.index] if c.kind.long]
+
+
+def h14_long_sessions(ctx: ModelContext) -> None:
+    """H14 (safety part): at most one long session a week, at least as long as every other
+    session of its week; the longest run (hike) grows by at most ``long_increase`` over
+    the longest before it; a long run is at most ``max_long_run_share`` of its week."""
+    model, rules = ctx.model, ctx.rules
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H14", week.index)
+        longs = long_candidates(ctx, week)
+        if not longs:
+            continue
+        enforce(model.add_at_most_one(c.chosen for c in longs), guard)
+        has_long = sum(c.chosen for c in longs)
+        long_minutes = model.new_int_var(0, max(c.max_minutes for c in longs), f"long_{week.index}")
+        model.add(long_minutes == sum(c.minutes for c in longs))
+        slots: dict[tuple[int, object], list[Candidate]] = {}
+        for c in ctx.by_week[week.index]:
+            if not c.kind.long:
+                slots.setdefault((c.day, c.slot), []).append(c)
+        for others in slots.values():
+            biggest = max(c.max_minutes for c in others)
+            slot_minutes = sum(c.minutes for c in others)
+            constraint = model.add(slot_minutes <= long_minutes + biggest * (1 - has_long))
+            enforce(constraint, guard)
+        share = bp(rules.max_long_run_share)
+        minutes = ctx.weeks[week.index].minutes
+        for c in longs:
+            if c.kind.modality is Modality.RUN:
+                enforce(model.add(BP * c.minutes <= share * minutes), guard)
+    athlete = ctx.scenario.athlete
+    _longest_growth(ctx, Modality.RUN, athlete.long_minutes)
+    _longest_growth(ctx, Modality.HIKE, athlete.baseline_long_hike)
+
+
+def _longest_growth(ctx: ModelContext, modality: Modality, baseline: int) -> None:
+    """Each week's sessions of ``modality`` stay within the long_increase allowance over
+    the running maximum R (baseline, then every earlier week)."""
+    model, allowance = ctx.model, ctx.rules.long_increase
+    factor = BP + bp(allowance.fraction)
+    longest: Expr = baseline
+    ceiling_top = 1440 * BP * 2
+    for week in ctx.calendar:
+        guard = ctx.guards.for_safety("H14", week.index)
+        sessions = [c for c in ctx.by_week[week.index] if c.kind.modality is modality]
+        if not sessions:
+            continue
+        if isinstance(longest, int):
+            cap: Expr = max(factor * longest, BP * (longest + allowance.minutes))
+        else:
+            cap = model.new_int_var(0, ceiling_top, f"h14_{modality.value}_cap_{week.index}")
+            model.add_max_equality(cap, [factor * longest, BP * (longest + allowance.minutes)])
+        for c in sessions:
+            if not isinstance(cap, int) or BP * c.max_minutes > cap:
+                enforce(model.add(BP * c.minutes <= cap), guard)
+        running = model.new_int_var(0, 1440, f"h14_{modality.value}_longest_{week.index}")
+        model.add_max_equality(running, [longest, *(c.minutes for c in sessions)])
+        longest = running
+
+
+def ratio_band(ctx: ModelContext, week: Week) -> tuple[str, int, int] | None:
+    """H15's band for ``week``: which share ('road' or 'trail') and its [lo, hi] in bp."""
+    bands = ctx.rules.ratio_bands
+    race = ctx.scenario.race
+    if week.phase is Phase.BASE:
+        return "road", bp(bands.base.lo), bp(bands.base.hi)
+    if week.phase is Phase.BUILD:
+        return "road", bp(bands.build.lo), bp(bands.build.hi)
+    if race is None:
+        return None
+    if race.kind is RaceKind.TRAIL:
+        return "trail", bp(bands.peak_trail.lo), bp(bands.peak_trail.hi)
+    return "road", bp(bands.peak_road.lo), bp(bands.peak_road.hi)
+
+
+def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
+    """H15: road (or trail) share of run minutes within the phase's band, per week or over
+    the phase; race week, run-free weeks and ``waived`` weeks exempt."""
+    groups: dict[object, list[Week]] = {}
+    for week in ctx.calendar:
+        if week.is_race_week or week.index in waived or ratio_band(ctx, week) is None:
+            continue
+        key = week.phase if ctx.rules.ratio_scope is RatioScope.PHASE else week.index
+        groups.setdefault(key, []).append(week)
+    for weeks in groups.values():
+        band = ratio_band(ctx, weeks[0])
+        assert band is not None
+        measure, lo, hi = band
+        run = sum(ctx.weeks[w.index].run_minutes for w in weeks)
+        part = sum(
+            ctx.weeks[w.index].road_minutes
+            if measure == "road"
+            else ctx.weeks[w.index].trail_minutes
+            for w in weeks
+        )
+        guard = ctx.guards.for_safety("H15", weeks[0].index)
+        enforce(ctx.model.add(BP * part >= lo * run), guard)
+        enforce(ctx.model.add(BP * part <= hi * run), guard)
+
+
+def pre_taper_peak_minutes(ctx: ModelContext) -> Expr:
+    """The highest weekly minutes before the taper (baseline when there is none)."""
+    loading = [w for w in ctx.calendar if not w.taper]
+    if not loading:
+        return ctx.scenario.athlete.weekly_minutes
+    top = ctx.model.new_int_var(0, 7 * 1440, "h17_pre_taper_max")
+    ctx.model.add_max_equality(top, [ctx.weeks[w.index].minutes for w in loading])
+    return top
+
+
+def h17_taper_cap(ctx: ModelContext, peak: Expr) -> None:
+    """H17 (safety part): each taper week's minutes at most the upper end of
+    ``taper_volume`` x the highest weekly minutes before the taper."""
+    cap = bp(ctx.rules.taper_volume.hi)
+    for week in ctx.calendar:
+        if week.taper:
+            guard = ctx.guards.for_safety("H17", week.index)
+            enforce(ctx.model.add(BP * ctx.weeks[week.index].minutes <= cap * peak), guard)
+
+
+def h18_race(ctx: ModelContext) -> None:
+    """H18: the day before the race is rest or one easy session of at most 30 minutes; no
+    hard or long session in the three days before. (The race itself is placed on race day
+    by construction: that day has no other candidate.)"""
+    if ctx.race_day is None:
+        return
+    model, race_day = ctx.model, ctx.race_day
+    guard = ctx.guards.for_safety("H18", ctx.week_of_day(race_day).index, race_day)
+    eve = ctx.by_day.get(race_day - 1, [])
+    if eve:
+        enforce(model.add(sum(c.chosen for c in eve) <= 1), guard)
+        for c in eve:
+            if c.kind.intensity is not Intensity.EASY:
+                enforce(model.add(c.chosen == 0), guard)
+            elif c.max_minutes > 30:
+                enforce(model.add(c.minutes <= 30), guard)
+    for day in range(max(0, race_day - 3), race_day):
+        for c in ctx.by_day.get(day, []):
+            if c.kind.hard or c.kind.long:
+                enforce(model.add(c.chosen == 0), guard)
+
+
+def h20_pins(ctx: ModelContext) -> None:
+    """H20: pinned sessions happen exactly as pinned."""
+    for c in ctx.candidates:
+        if c.pinned:
+            guard = ctx.guards.for_safety("H20", ctx.week_of_day(c.day).index, c.day)
+            enforce(ctx.model.add(c.chosen == 1), guard)

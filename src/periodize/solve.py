@@ -1,0 +1,325 @@
+"""`solve()`: scenario in, plan out.
+
+Solving is staged. Under soft recipes the first stage minimises S0, the number of recipe
+(rule, week) pairs missed; the second fixes S0 at the best value found and minimises the
+weighted soft terms S1-S4, hinted with the first stage's plan. The plan's status is
+optimal only when both stages proved optimality; its gap is the second stage's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from periodize.catalogue import RACE_KIND
+from periodize.model.build import BuiltModel, build_model, clear_hints
+from periodize.model.objective import SCALE
+from periodize.model.rolling import Sessions, rolling_plan
+from periodize.plan import Day, Plan, Session, Stats, Status, summarise_week
+from periodize.scenario import Scenario
+from periodize.shortfalls import find_shortfalls
+from periodize.vocabulary import Slot, Weekday
+
+CONSTRUCTION_SHARE = 0.4
+"""Share of the time limit the week-by-week construction may use (`model.rolling`)."""
+STEP_TIME_S = (0.25, 1.0)
+"""Bounds on one construction step's time limit."""
+COMPLETION_TIME_S = 5.0
+"""Deterministic time allowed to complete the constructed plan into a full hint."""
+MIN_STAGE_TIME_S = 0.5
+"""Every stage gets at least this long, even past the limit, so a plan can be read."""
+STAGE_ONE_SHARE = 0.3
+"""Share of the remaining time the recipe stage may use."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report during a solve: stage, elapsed time, best objective and bound."""
+
+    stage: str
+    elapsed_s: float
+    objective: float
+    bound: float
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective == 0:
+            return 0.0 if self.bound == 0 else None
+        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Solver settings. ``deterministic`` uses one worker and a deterministic time limit,
+    so that the same input gives the same plan, byte for byte."""
+
+    time_limit_s: float = 30.0
+    workers: int | None = None
+    seed: int = 1
+    relative_gap: float = 0.0
+    deterministic: bool = False
+
+    @property
+    def worker_count(self) -> int:
+        if self.deterministic:
+            return 1
+        return self.workers if self.workers is not None else max(1, os.cpu_count() or 1)
+
+
+class _Clock:
+    """What is left of the time limit: wall time, or deterministic time in deterministic
+    mode (so that a deterministic solve does not depend on the machine's speed)."""
+
+    def __init__(self, options: SolveOptions) -> None:
+        self._deterministic = options.deterministic
+        self._limit = options.time_limit_s
+        self._started = time.perf_counter()
+        self._spent_deterministic = 0.0
+
+    def spend_deterministic(self, seconds: float) -> None:
+        self._spent_deterministic += seconds
+
+    def left(self) -> float:
+        if self._deterministic:
+            spent = self._spent_deterministic
+        else:
+            spent = time.perf_counter() - self._started
+        return max(MIN_STAGE_TIME_S, self._limit - spent)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, stage: str, started: float, hook: ProgressHook | None) -> None:
+        super().__init__()
+        self._stage, self._started, self._hook = stage, started, hook
+
+    def on_solution_callback(self) -> None:
+        if self._hook is not None:
+            self._hook(
+                Progress(
+                    self._stage,
+                    time.perf_counter() - self._started,
+                    self.objective_value / (SCALE if self._stage == "objective" else 1),
+                    self.best_objective_bound / (SCALE if self._stage == "objective" else 1),
+                )
+            )
+
+
+def _parameters(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = options.worker_count
+    params.random_seed = options.seed
+    params.relative_gap_limit = options.relative_gap
+    if options.deterministic:
+        params.max_deterministic_time = max(0.01, time_limit)
+    else:
+        params.max_time_in_seconds = max(0.01, time_limit)
+    return solver
+
+
+def _hint(built: BuiltModel, sessions: Sessions) -> None:
+    """Hint every candidate's choice and duration from ``sessions`` (by day and slot)."""
+    model, grid = built.model, built.ctx.rules.grid_minutes
+    clear_hints(model)
+    for candidate in built.ctx.candidates:
+        planned = sessions.get((candidate.day, candidate.slot))
+        chosen = planned is not None and planned[0].id == candidate.kind.id
+        model.add_hint(candidate.chosen, chosen)
+        units = candidate.units
+        if units is not None:
+            model.add_hint(units, planned[1] // grid if chosen and planned else 0)
+
+
+def _complete_hint(built: BuiltModel, sessions: Sessions, options: SolveOptions) -> float:
+    """Hint every variable of the model from ``sessions``: fix a copy of the model to them,
+    let propagation complete the assignment, and hint all of it (CP-SAT starts at once
+    from a complete, feasible hint; an incomplete one costs it seconds to repair).
+    Returns the deterministic time spent."""
+    _hint(built, sessions)
+    fixed = built.model.clone()
+    for var_index, value in zip(
+        fixed.proto.solution_hint.vars, fixed.proto.solution_hint.values, strict=True
+    ):
+        variable = fixed.get_int_var_from_proto_index(var_index)
+        fixed.add(variable == value)
+    clear_hints(fixed)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = COMPLETION_TIME_S
+    status = solver.solve(fixed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        model = built.model
+        clear_hints(model)
+        for index in range(len(model.proto.variables)):
+            variable = model.get_int_var_from_proto_index(index)
+            model.add_hint(variable, solver.value(variable))
+    return solver.deterministic_time
+
+
+def _construct(scenario: Scenario, options: SolveOptions) -> tuple[Sessions | None, float]:
+    weeks = len(scenario.calendar)
+    low, high = STEP_TIME_S
+    step = min(high, max(low, CONSTRUCTION_SHARE * options.time_limit_s / weeks))
+    return rolling_plan(
+        scenario,
+        step_time_s=step,
+        workers=options.worker_count,
+        seed=options.seed,
+        deterministic=options.deterministic,
+    )
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    *,
+    progress: ProgressHook | None = None,
+) -> Plan:
+    """Solve ``scenario`` into a `Plan` that holds every hard rule and optimises the soft
+    terms; an infeasible scenario gives a plan with status ``infeasible`` and no days."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    clock = _Clock(options)
+    constructed, construction_time = _construct(scenario, options)
+    clock.spend_deterministic(construction_time)
+    built = build_model(scenario)
+    model = built.model
+    proven = True
+    if constructed is not None:
+        clock.spend_deterministic(_complete_hint(built, constructed, options))
+
+    fallback: cp_model.CpSolver | None = None
+    if built.ctx.guards.recipe:
+        model.minimize(built.recipe_misses)
+        solver = _parameters(options, clock.left() * STAGE_ONE_SHARE)
+        status = solver.solve(model, _Reporter("recipes", started, progress))
+        clock.spend_deterministic(solver.deterministic_time)
+        if status == cp_model.INFEASIBLE:
+            return _no_plan(scenario, built, Status.INFEASIBLE, options, started)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            proven = status == cp_model.OPTIMAL
+            model.add(built.recipe_misses <= round(solver.objective_value))
+            _hint_solution(built, solver)
+            fallback = solver
+        else:
+            proven = False  # no recipe optimum known: the objective stage goes on without it
+
+    model.minimize(built.objective)
+    solver = _parameters(options, clock.left())
+    status = solver.solve(model, _Reporter("objective", started, progress))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        proven = proven and status == cp_model.OPTIMAL
+        result: tuple[float, float | None] = (
+            solver.objective_value,
+            solver.best_objective_bound,
+        )
+        return _read_plan(scenario, built, solver, proven, result, options, started)
+    if status == cp_model.INFEASIBLE:
+        return _no_plan(scenario, built, Status.INFEASIBLE, options, started)
+    if fallback is not None:
+        result = (fallback.value(built.objective), None)
+        return _read_plan(scenario, built, fallback, False, result, options, started)
+    return _no_plan(scenario, built, Status.UNKNOWN, options, started)
+
+
+def _hint_solution(built: BuiltModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable with its value in ``solver``'s solution (a complete hint)."""
+    model = built.model
+    clear_hints(model)
+    for index in range(len(model.proto.variables)):
+        variable = model.get_int_var_from_proto_index(index)
+        model.add_hint(variable, solver.value(variable))
+
+
+def _stats(
+    built: BuiltModel,
+    options: SolveOptions,
+    started: float,
+    solver: cp_model.CpSolver | None,
+    result: tuple[float, float | None] | None = None,
+) -> Stats:
+    proto = built.model.proto
+    deterministic = options.deterministic
+    objective = bound = None
+    gap = None
+    if result is not None:
+        raw_objective, raw_bound = result
+        objective = round(raw_objective / SCALE)
+        if raw_bound is not None:
+            bound = round(raw_bound / SCALE)
+            gap = round(abs(raw_objective - raw_bound) / max(1.0, abs(raw_objective)), 6)
+    wall = round(time.perf_counter() - started, 3)
+    return Stats(
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        wall_time_s=round(solver.deterministic_time, 3) if deterministic and solver else wall,
+        workers=options.worker_count,
+        seed=options.seed,
+        time_limit_s=options.time_limit_s,
+        deterministic=deterministic,
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+        build_time_s=0.0 if deterministic else round(built.build_time_s, 3),
+    )
+
+
+def _no_plan(
+    scenario: Scenario, built: BuiltModel, verdict: Status, options: SolveOptions, started: float
+) -> Plan:
+    return Plan(
+        scenario=scenario.name,
+        status=verdict,
+        stats=_stats(built, options, started, None),
+    )
+
+
+def _read_plan(
+    scenario: Scenario,
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    proven: bool,
+    result: tuple[float, float | None],
+    options: SolveOptions,
+    started: float,
+) -> Plan:
+    ctx = built.ctx
+    by_day: dict[int, list[Session]] = {}
+    for candidate in ctx.candidates:
+        if solver.boolean_value(candidate.chosen):
+            minutes = int(solver.value(candidate.minutes))
+            session = Session.of(candidate.kind, candidate.slot, minutes)
+            by_day.setdefault(candidate.day, []).append(session)
+    if ctx.race_day is not None:
+        race = Session.of(scenario.catalogue[RACE_KIND], Slot.AM, scenario.race_minutes())
+        by_day[ctx.race_day] = [race]
+    days = tuple(
+        Day(
+            date=date,
+            weekday=Weekday.of(date),
+            sessions=tuple(sorted(by_day.get(index, []), key=lambda s: s.slot != Slot.AM)),
+        )
+        for index, date in enumerate(ctx.dates)
+    )
+    weeks = tuple(
+        summarise_week(week, [d for d in days if week.contains(d.date)]) for week in ctx.calendar
+    )
+    shortfalls = tuple(find_shortfalls(scenario, days))
+    terms = {term.rule: round(solver.value(term.expression) / SCALE) for term in built.terms}
+    terms["S0"] = sum(1 for s in shortfalls if s.rule != "H15")
+    return Plan(
+        scenario=scenario.name,
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        stats=_stats(built, options, started, solver, result),
+        objective_terms=dict(sorted(terms.items())),
+        weeks=weeks,
+        days=days,
+        shortfalls=shortfalls,
+    )

@@ -1,0 +1,1 @@
+"""Views of a plan: terminal table (more formats follow)."""
