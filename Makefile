@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/periodize validate scenarios/*.yaml
-	$(BIN)/periodize solve $(DEMO) --format table
+	$(BIN)/periodize solve $(DEMO) --format table --time-limit 20
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

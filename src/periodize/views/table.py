@@ -42,23 +42,19 @@ def _session_text(session: Session) -> Text:
     return text
 
 
-def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> Table:
-    """One week: a row per day with its sessions, and the week's totals in the title."""
+def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> RenderableType:
+    """One week: a header with its totals and terrain share, then a row per day."""
     tags = [week.phase.value] + (["recovery"] if week.recovery else [])
-    title = (
-        f"Week {week.index} · {' · '.join(tags)} · from {week.start} · {week.minutes} min · "
-        f"load {week.load} · hard {week.hard_minutes} min · {week.sessions} sessions"
+    header = Text(f"Week {week.index} · {' · '.join(tags)} · from {week.start}", style="bold")
+    header.append(
+        f"\n  {week.minutes} min · load {week.load} · hard {week.hard_minutes} min · "
+        f"{week.sessions} sessions · {week.rest_days} rest days",
+        style="",
     )
     band = _band_text(scenario, week)
-    table = Table(
-        title=title,
-        caption=band or None,
-        box=box.SIMPLE,
-        title_justify="left",
-        caption_justify="left",
-        show_header=False,
-        expand=False,
-    )
+    if band:
+        header.append(f" · {band}", style="")
+    table = Table(box=box.SIMPLE, show_header=False, expand=False, padding=(0, 1))
     table.add_column("day", no_wrap=True)
     table.add_column("sessions")
     for day in plan.days:
@@ -68,7 +64,7 @@ def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> Table:
             "rest", style="dim"
         )
         table.add_row(f"{day.weekday.value} {day.date:%d %b}", sessions)
-    return table
+    return Group(header, table)
 
 
 def footer(plan: Plan) -> Text:

@@ -1,0 +1,1 @@
+"""Benchmarks: solve instances and report status, objective, bound, gap and time."""
