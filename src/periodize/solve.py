@@ -19,6 +19,7 @@ from periodize.catalogue import RACE_KIND
 from periodize.model.build import BuiltModel, build_model, clear_hints
 from periodize.model.objective import SCALE
 from periodize.model.rolling import Sessions, rolling_plan
+from periodize.model.run import Interrupt, catching_sigint, new_solver, run_search
 from periodize.plan import Day, Plan, Session, Stats, Status, summarise_week
 from periodize.scenario import Scenario
 from periodize.shortfalls import find_shortfalls
@@ -112,7 +113,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 def _parameters(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = options.worker_count
     params.random_seed = options.seed
@@ -150,7 +151,7 @@ def _complete_hint(built: BuiltModel, sessions: Sessions, options: SolveOptions)
         variable = fixed.get_int_var_from_proto_index(var_index)
         fixed.add(variable == value)
     clear_hints(fixed)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = COMPLETION_TIME_S
     status = solver.solve(fixed)
@@ -163,7 +164,9 @@ def _complete_hint(built: BuiltModel, sessions: Sessions, options: SolveOptions)
     return solver.deterministic_time
 
 
-def _construct(scenario: Scenario, options: SolveOptions) -> tuple[Sessions | None, float]:
+def _construct(
+    scenario: Scenario, options: SolveOptions, interrupt: Interrupt
+) -> tuple[Sessions | None, float]:
     weeks = len(scenario.calendar)
     low, high = STEP_TIME_S
     step = min(high, max(low, CONSTRUCTION_SHARE * options.time_limit_s / weeks))
@@ -173,6 +176,7 @@ def _construct(scenario: Scenario, options: SolveOptions) -> tuple[Sessions | No
         workers=options.worker_count,
         seed=options.seed,
         deterministic=options.deterministic,
+        interrupt=interrupt,
     )
 
 
@@ -185,9 +189,19 @@ def solve(
     """Solve ``scenario`` into a `Plan` that holds every hard rule and optimises the soft
     terms; an infeasible scenario gives a plan with status ``infeasible`` and no days."""
     options = options or SolveOptions()
+    with catching_sigint(Interrupt()) as interrupt:
+        return _solve(scenario, options, progress, interrupt)
+
+
+def _solve(
+    scenario: Scenario,
+    options: SolveOptions,
+    progress: ProgressHook | None,
+    interrupt: Interrupt,
+) -> Plan:
     started = time.perf_counter()
     clock = _Clock(options)
-    constructed, construction_time = _construct(scenario, options)
+    constructed, construction_time = _construct(scenario, options, interrupt)
     clock.spend_deterministic(construction_time)
     built = build_model(scenario)
     model = built.model
@@ -199,7 +213,7 @@ def solve(
     if built.ctx.guards.recipe:
         model.minimize(built.recipe_misses)
         solver = _parameters(options, clock.left() * STAGE_ONE_SHARE)
-        status = solver.solve(model, _Reporter("recipes", started, progress))
+        status = run_search(solver, model, interrupt, _Reporter("recipes", started, progress))
         clock.spend_deterministic(solver.deterministic_time)
         if status == cp_model.INFEASIBLE:
             return _no_plan(scenario, built, Status.INFEASIBLE, options, started)
@@ -210,10 +224,14 @@ def solve(
             fallback = solver
         else:
             proven = False  # no recipe optimum known: the objective stage goes on without it
+    if interrupt.requested and fallback is not None:
+        return _read_plan(
+            scenario, built, fallback, False, _unbounded(built, fallback), options, started
+        )
 
     model.minimize(built.objective)
     solver = _parameters(options, clock.left())
-    status = solver.solve(model, _Reporter("objective", started, progress))
+    status = run_search(solver, model, interrupt, _Reporter("objective", started, progress))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         proven = proven and status == cp_model.OPTIMAL
         result: tuple[float, float | None] = (
@@ -224,9 +242,15 @@ def solve(
     if status == cp_model.INFEASIBLE:
         return _no_plan(scenario, built, Status.INFEASIBLE, options, started)
     if fallback is not None:
-        result = (fallback.value(built.objective), None)
-        return _read_plan(scenario, built, fallback, False, result, options, started)
+        return _read_plan(
+            scenario, built, fallback, False, _unbounded(built, fallback), options, started
+        )
     return _no_plan(scenario, built, Status.UNKNOWN, options, started)
+
+
+def _unbounded(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[float, float | None]:
+    """The objective of the recipes stage's solution, with no bound known for it."""
+    return float(solver.value(built.objective)), None
 
 
 def _hint_solution(built: BuiltModel, solver: cp_model.CpSolver) -> None:

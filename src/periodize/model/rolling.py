@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from periodize.catalogue import SessionKind
 from periodize.model.build import BuiltModel, build_model
 from periodize.model.objective import SCALE
+from periodize.model.run import Interrupt, new_solver, run_search
 from periodize.scenario import Scenario
 from periodize.vocabulary import Slot
 
@@ -66,11 +67,13 @@ def rolling_plan(
     workers: int,
     seed: int,
     deterministic: bool,
+    interrupt: Interrupt | None = None,
 ) -> tuple[Sessions | None, float]:
     """Plan week after week. Returns the sessions (None when a step finds no plan within
     its time) and the deterministic time the steps used."""
     fixed: Sessions = {}
     spent = 0.0
+    interrupt = interrupt or Interrupt()
     pinned_weeks = {scenario.week_of(pin.date).index for pin in scenario.pinned}
     for week in scenario.calendar:
         window = {week.index}
@@ -89,7 +92,7 @@ def rolling_plan(
         )
         _hint_last_week(built, fixed, week.index)
         for attempt in range(RETRIES + 1):
-            solver = cp_model.CpSolver()
+            solver = new_solver()
             params = solver.parameters
             params.num_workers = 1 if deterministic else workers
             params.random_seed = seed
@@ -99,8 +102,10 @@ def rolling_plan(
                 params.max_deterministic_time = limit
             else:
                 params.max_time_in_seconds = limit
-            status = solver.solve(built.model)
+            status = run_search(solver, built.model, interrupt)
             spent += solver.deterministic_time
+            if interrupt.requested:
+                return None, spent
             if status != cp_model.UNKNOWN:
                 break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
