@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from periodize.check import check
+from periodize.explain import explain
 from periodize.loading import InputError, load_plan, load_scenario
 from periodize.plan import Status
 from periodize.scenario import Scenario
@@ -172,16 +173,40 @@ def solve(
     else:
         click.echo(text, nl=False)
     if plan.status is Status.INFEASIBLE:
-        fail(
-            f"{scenario.name}: infeasible: the hard rules cannot all hold for this scenario "
-            "(run 'periodize explain' once available, or relax recipes to soft)",
-            EXIT_INFEASIBLE,
-        )
+        lines = [f"{scenario.name}: infeasible: these rules cannot all hold"]
+        lines += [f"  {'+'.join(c.rules)}: {c.message}" for c in plan.conflicts]
+        fail("\n".join(lines), EXIT_INFEASIBLE)
     if plan.status is Status.UNKNOWN:
         fail(
             f"{scenario.name}: no plan found within {time_limit:g} s; raise --time-limit",
             EXIT_NO_PLAN,
         )
+
+
+@cli.command("explain")
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds for finding and shrinking the conflict.",
+)
+def explain_command(scenario_file: str, time_limit: float) -> None:
+    """Explain why SCENARIO is infeasible: a minimal set of rules that cannot hold together,
+    with the numbers involved and a checked fix.
+
+    Exits 0 when the scenario is feasible, 3 when it is infeasible (explanation on stdout).
+    """
+    scenario = load_scenario(scenario_file)
+    explanation = explain(scenario, time_limit_s=time_limit)
+    if explanation is None:
+        click.echo(f"{scenario.name}: feasible: every hard rule can hold")
+        return
+    click.echo(f"{scenario.name}: infeasible: these rules cannot all hold")
+    for line in explanation.lines():
+        click.echo(f"  {line}")
+    sys.exit(EXIT_INFEASIBLE)
 
 
 @cli.command("check")

@@ -20,7 +20,7 @@ from periodize.model.build import BuiltModel, build_model, clear_hints
 from periodize.model.objective import SCALE
 from periodize.model.rolling import Sessions, rolling_plan
 from periodize.model.run import Interrupt, catching_sigint, new_solver, run_search
-from periodize.plan import Day, Plan, Session, Stats, Status, summarise_week
+from periodize.plan import Conflict, Day, Plan, Session, Stats, Status, summarise_week
 from periodize.scenario import Scenario
 from periodize.shortfalls import find_shortfalls
 from periodize.vocabulary import Slot, Weekday
@@ -31,6 +31,8 @@ STEP_TIME_S = (0.25, 1.0)
 """Bounds on one construction step's time limit."""
 COMPLETION_TIME_S = 5.0
 """Deterministic time allowed to complete the constructed plan into a full hint."""
+EXPLAIN_TIME_S = 10.0
+"""At least this long goes to explaining an infeasible scenario."""
 MIN_STAGE_TIME_S = 0.5
 """Every stage gets at least this long, even past the limit, so a plan can be read."""
 STAGE_ONE_SHARE = 0.3
@@ -298,10 +300,18 @@ def _stats(
 def _no_plan(
     scenario: Scenario, built: BuiltModel, verdict: Status, options: SolveOptions, started: float
 ) -> Plan:
+    conflicts: tuple[Conflict, ...] = ()
+    if verdict is Status.INFEASIBLE:
+        from periodize.explain import explain  # explain builds models of its own
+
+        explanation = explain(scenario, time_limit_s=max(EXPLAIN_TIME_S, options.time_limit_s))
+        if explanation is not None:
+            conflicts = explanation.conflicts
     return Plan(
         scenario=scenario.name,
         status=verdict,
         stats=_stats(built, options, started, None),
+        conflicts=conflicts,
     )
 
 

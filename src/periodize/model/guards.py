@@ -26,11 +26,13 @@ class GuardMode(Enum):
 
 @dataclass(frozen=True, order=True, slots=True)
 class GuardKey:
-    """What a guard stands for: a rule and the week (or day index) it applies to."""
+    """What a guard stands for: a rule, the week (or day index) it applies to, and whether
+    it is the rule's recipe part (a minimum) or its safety part."""
 
     rule: str
     week: int | None = None
     day: int | None = None
+    recipe: bool = False
 
 
 @dataclass
@@ -53,12 +55,14 @@ class Guards:
         """The guard of a recipe: free under soft recipes or when explaining, else None."""
         if self.mode is GuardMode.SOLVE and self.recipes is RecipeMode.STRICT:
             return None
-        return self._literal(self.recipe, GuardKey(rule, week))
+        return self._literal(self.recipe, GuardKey(rule, week, recipe=True))
 
     def _literal(self, table: dict[GuardKey, cp_model.IntVar], key: GuardKey) -> cp_model.IntVar:
         literal = table.get(key)
         if literal is None:
-            name = f"guard_{key.rule}_w{key.week}" + (f"_d{key.day}" if key.day is not None else "")
+            part = "recipe" if key.recipe else "safety"
+            day = f"_d{key.day}" if key.day is not None else ""
+            name = f"guard_{key.rule}_{part}_w{key.week}{day}"
             literal = self.model.new_bool_var(name)
             table[key] = literal
         return literal

@@ -1,0 +1,316 @@
+"""Why a scenario is infeasible: the smallest set of rules that cannot hold together.
+
+A feasibility-only copy of the model is built with every hard rule under its own guard
+literal (`GuardMode.EXPLAIN`); the guards of the rules in force (safety rules, and the
+recipes under ``recipes: strict``) are the assumptions. CP-SAT, with one worker and
+presolve off, returns a core: guards that together are infeasible. The core is then
+shrunk by deletion until dropping any member makes the rest feasible. Availability,
+terrain and injuries are facts, never relaxed: they appear in the messages.
+
+Each member gets a message with its numbers, and the explanation ends with one fix (a
+rule override, or dropping a pin) that was checked to make the scenario feasible.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from periodize.calendar import Week
+from periodize.model.build import build_model
+from periodize.model.guards import GuardKey, GuardMode
+from periodize.model.run import new_solver
+from periodize.plan import Conflict
+from periodize.scenario import Scenario
+from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
+
+CHECK_TIME_S = 5.0
+"""Time limit of one feasibility check while shrinking a core."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A minimal set of conflicting rules: one message per member, and a checked fix."""
+
+    members: tuple[GuardKey, ...]
+    details: tuple[Conflict, ...]
+    fix: str | None
+    minimal: bool
+    wall_time_s: float
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        """The set as the plan's ``conflicts`` entry: every rule, and all the messages."""
+        weeks = {d.week for d in self.details}
+        message = "; ".join(d.message for d in self.details)
+        if self.fix:
+            message += f". Fix: {self.fix}"
+        return (
+            Conflict(
+                rules=tuple(sorted({d.rules[0] for d in self.details})),
+                week=weeks.pop() if len(weeks) == 1 else None,
+                message=message,
+            ),
+        )
+
+    def lines(self) -> list[str]:
+        """The explanation as lines of text for a terminal."""
+        out = [d.message for d in self.details]
+        if self.fix:
+            out.append(f"fix: {self.fix}")
+        if not self.minimal:
+            out.append("(the set may not be minimal: a check ran out of time)")
+        return out
+
+
+class _Feasibility:
+    """Feasibility checks of one scenario's guarded model under chosen assumptions."""
+
+    def __init__(self, scenario: Scenario, deadline: float) -> None:
+        self.built = build_model(scenario, GuardMode.EXPLAIN)
+        guards = self.built.ctx.guards
+        strict = scenario.resolved_rules.recipes is RecipeMode.STRICT
+        self.guards: dict[GuardKey, cp_model.IntVar] = dict(guards.safety)
+        if strict:
+            self.guards.update(guards.recipe)
+        self.deadline = deadline
+
+    def check(
+        self, keys: Sequence[GuardKey], *, presolve: bool = True
+    ) -> tuple[cp_model.CpSolverStatus, list[int]]:
+        """Solve with ``keys`` assumed; the status and, if infeasible, the core (indices)."""
+        model = self.built.model
+        model.clear_assumptions()
+        model.add_assumptions([self.guards[k] for k in keys])
+        solver = new_solver()
+        solver.parameters.num_workers = 1
+        solver.parameters.cp_model_presolve = presolve
+        left = self.deadline - time.perf_counter()
+        solver.parameters.max_time_in_seconds = max(0.1, min(CHECK_TIME_S, left))
+        status = solver.solve(model)
+        core = list(solver.sufficient_assumptions_for_infeasibility())
+        return status, core if status == cp_model.INFEASIBLE else []
+
+
+def minimal_conflict(
+    scenario: Scenario, *, time_limit_s: float = 30.0
+) -> tuple[tuple[GuardKey, ...], bool] | None:
+    """The guards of a minimal infeasible set of rules, and whether minimality was proven;
+    None when the scenario is feasible (or nothing could be shown in time)."""
+    deadline = time.perf_counter() + time_limit_s
+    feasibility = _Feasibility(scenario, deadline)
+    keys = sorted(feasibility.guards)
+    by_index = {feasibility.guards[k].index: k for k in keys}
+    status, core = feasibility.check(keys, presolve=False)
+    if status != cp_model.INFEASIBLE:
+        return None
+    members = sorted(by_index[i] for i in core if i in by_index) or keys
+    minimal = True
+    for member in list(members):
+        trial = [k for k in members if k != member]
+        if time.perf_counter() > deadline:
+            minimal = False
+            break
+        status, smaller = feasibility.check(trial)
+        if status == cp_model.INFEASIBLE:
+            shrunk = sorted(by_index[i] for i in smaller if i in by_index)
+            members = shrunk if shrunk and len(shrunk) < len(trial) else trial
+        elif status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
+            minimal = False
+    return tuple(members), minimal
+
+
+def explain(scenario: Scenario, *, time_limit_s: float = 30.0) -> Explanation | None:
+    """Explain why ``scenario`` is infeasible; None when it is feasible."""
+    started = time.perf_counter()
+    found = minimal_conflict(scenario, time_limit_s=time_limit_s)
+    if found is None:
+        return None
+    members, minimal = found
+    details = tuple(_conflict(scenario, key) for key in members)
+    left = max(1.0, time_limit_s - (time.perf_counter() - started))
+    fix = _checked_fix(scenario, members, left)
+    return Explanation(members, details, fix, minimal, time.perf_counter() - started)
+
+
+# ----- messages -----
+
+
+def _open_days(scenario: Scenario, week: Week) -> str:
+    parts = []
+    for day in week.dates():
+        minutes = [scenario.slot_minutes(day, slot) for slot in SLOTS]
+        if any(minutes):
+            parts.append(f"{Weekday.of(day).value} {'+'.join(str(m) for m in minutes if m)}")
+    return ", ".join(parts) or "none"
+
+
+def _terrain_days(scenario: Scenario, terrain: Terrain) -> str:
+    days = scenario.reachable_weekdays(terrain)
+    return ", ".join(d.value for d in days) or "never"
+
+
+def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
+    rules = scenario.resolved_rules
+    recovery = week is not None and week.recovery
+    texts: dict[tuple[str, bool], Callable[[], str]] = {
+        ("H03", False): lambda: (
+            f"H03 allows one session per slot and {rules.max_doubles_per_week} doubles a week"
+        ),
+        ("H04", False): lambda: f"H04 needs {rules.min_rest_days} rest days",
+        ("H05", False): lambda: (
+            f"H05 allows at most {1 if recovery else rules.hard_sessions.hi} hard sessions"
+        ),
+        ("H05", True): lambda: f"H05 wants at least {rules.hard_sessions.lo} hard sessions",
+        ("H06", False): lambda: "H06 forbids demanding sessions on consecutive days",
+        ("H07", False): lambda: f"H07 allows at most {rules.sessions_per_week.hi} sessions",
+        ("H07", True): lambda: (
+            f"H07 needs {rules.sessions_per_week.lo - (1 if recovery else 0)} sessions"
+        ),
+        ("H08", True): lambda: (
+            f"H08 needs {rules.min_hikes_per_week - (1 if recovery else 0)} hikes "
+            f"(trail reachable on {_terrain_days(scenario, Terrain.TRAIL)})"
+        ),
+        ("H09", False): lambda: (
+            f"H09 caps load and minutes at +{rules.max_weekly_increase:.0%} over recent weeks "
+            f"(baseline {scenario.athlete.weekly_minutes} min, load "
+            f"{scenario.athlete.baseline_load})"
+        ),
+        ("H10", False): lambda: "H10 forbids raising minutes and hard minutes together",
+        ("H11", False): lambda: (
+            f"H11 caps a recovery week at {rules.recovery_load.hi:.0%} of the week before"
+        ),
+        ("H11", True): lambda: (
+            f"H11 wants a recovery week at {rules.recovery_load.lo:.0%} of the week before"
+        ),
+        ("H12", False): lambda: (
+            f"H12 caps load at {rules.acwr_max:g} x the mean of the four weeks before"
+        ),
+        ("H13", False): lambda: f"H13 caps hard minutes at {rules.max_hard_share:.0%}",
+        ("H14", False): lambda: (
+            f"H14 limits long sessions (one a week, the longest run +{rules.long_increase.minutes}"
+            f" min or +{rules.long_increase.fraction:.0%} over {scenario.athlete.long_minutes})"
+        ),
+        ("H14", True): lambda: "H14 wants one long session",
+        ("H15", False): lambda: (
+            f"H15 keeps the {week.phase.value if week else ''} terrain share in its band "
+            f"(road on {_terrain_days(scenario, Terrain.ROAD)}, trail on "
+            f"{_terrain_days(scenario, Terrain.TRAIL)})"
+        ),
+        ("H16", True): lambda: (
+            f"H16 wants the {week.phase.value if week else ''} recipe's sessions "
+            f"(trail on {_terrain_days(scenario, Terrain.TRAIL)})"
+        ),
+        ("H17", False): lambda: (
+            f"H17 caps taper weeks at {rules.taper_volume.hi:.0%} of the highest week before"
+        ),
+        ("H17", True): lambda: (
+            f"H17 wants taper weeks at {rules.taper_volume.lo:.0%} of the highest week before"
+        ),
+        ("H18", False): lambda: "H18 keeps the 3 days before the race free of hard or long work",
+        ("H20", False): lambda: f"H20 keeps the pin on day {key.day}",
+    }
+    text = texts.get((key.rule, key.recipe))
+    return text() if text is not None else key.rule
+
+
+def _conflict(scenario: Scenario, key: GuardKey) -> Conflict:
+    week = scenario.calendar[key.week - 1] if key.week is not None else None
+    date = scenario.dates[key.day] if key.day is not None else None
+    text = _rule_text(scenario, key, week)
+    if key.rule == "H20" and date is not None:
+        pins = [p for p in scenario.pinned if p.date == date]
+        if pins:
+            text = f"H20 pins {pins[0].kind} {pins[0].minutes} min on {date} {pins[0].slot.value}"
+    where = f"week {key.week}" if week is not None else "plan"
+    if date is not None and key.rule != "H20":
+        where += f" ({date})"
+    facts = f"; availability that week: {_open_days(scenario, week)}" if week else ""
+    part = " (recipe)" if key.recipe else ""
+    return Conflict(
+        rules=(key.rule,),
+        week=key.week,
+        date=date,
+        message=f"{where}: {text}{part}{facts}",
+    )
+
+
+# ----- fixes -----
+
+
+def _override(scenario: Scenario, key: GuardKey) -> tuple[str, dict[str, Any]] | None:
+    """A relaxation of ``key``'s rule as scenario data, with its one-line description."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    rules = scenario.resolved_rules
+    overrides: dict[str, Any] = dict(data.get("rules", {}))
+    match (key.rule, key.recipe):
+        case ("H04", False) if rules.min_rest_days > 0:
+            overrides["min_rest_days"] = rules.min_rest_days - 1
+            text = f"set min_rest_days: {rules.min_rest_days - 1}"
+        case ("H07", True) if rules.sessions_per_week.lo > 0:
+            lo, hi = rules.sessions_per_week.lo - 1, rules.sessions_per_week.hi
+            overrides["sessions_per_week"] = [lo, hi]
+            text = f"set sessions_per_week: [{lo}, {hi}]"
+        case ("H07", False):
+            lo, hi = rules.sessions_per_week.lo, min(14, rules.sessions_per_week.hi + 1)
+            overrides["sessions_per_week"] = [lo, hi]
+            text = f"set sessions_per_week: [{lo}, {hi}]"
+        case ("H05", True) if rules.hard_sessions.lo > 0:
+            lo, hi = rules.hard_sessions.lo - 1, rules.hard_sessions.hi
+            overrides["hard_sessions"] = [lo, hi]
+            text = f"set hard_sessions: [{lo}, {hi}]"
+        case ("H08", True) if rules.min_hikes_per_week > 0:
+            overrides["min_hikes_per_week"] = rules.min_hikes_per_week - 1
+            text = f"set min_hikes_per_week: {rules.min_hikes_per_week - 1}"
+        case ("H03", False):
+            overrides["max_doubles_per_week"] = rules.max_doubles_per_week + 1
+            text = f"set max_doubles_per_week: {rules.max_doubles_per_week + 1}"
+        case ("H13", False):
+            share = min(1.0, round(rules.max_hard_share + 0.1, 4))
+            overrides["max_hard_share"] = share
+            text = f"set max_hard_share: {share}"
+        case ("H20", False) if key.day is not None:
+            date = scenario.dates[key.day]
+            data["pinned"] = [p for p in data.get("pinned", []) if p["date"] != date.isoformat()]
+            return f"drop the pin on {date}", data
+        case (_, True):
+            overrides["recipes"] = "soft"
+            text = "set recipes: soft (misses become explained shortfalls)"
+        case _:
+            return None
+    data["rules"] = overrides
+    return text, data
+
+
+def _feasible(data: dict[str, Any], time_limit_s: float) -> bool:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValueError:
+        return False
+    checker = _Feasibility(scenario, time.perf_counter() + time_limit_s)
+    status, _ = checker.check(sorted(checker.guards))
+    return status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+
+
+def _checked_fix(
+    scenario: Scenario, members: Sequence[GuardKey], time_limit_s: float
+) -> str | None:
+    """The first relaxation of a member that makes the scenario feasible."""
+    deadline = time.perf_counter() + time_limit_s
+    tried: set[str] = set()
+    for key in members:
+        proposal = _override(scenario, key)
+        if proposal is None or proposal[0] in tried:
+            continue
+        text, data = proposal
+        tried.add(text)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        if _feasible(data, min(CHECK_TIME_S * 2, left)):
+            return text
+    return None
