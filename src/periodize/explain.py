@@ -96,6 +96,18 @@ class _Feasibility:
         return status, core if status == cp_model.INFEASIBLE else []
 
 
+def holds_together(
+    scenario: Scenario, keys: Sequence[GuardKey], *, time_limit_s: float = CHECK_TIME_S
+) -> bool | None:
+    """Whether the rules of ``keys`` (with every other rule switched off) can all hold:
+    True feasible, False infeasible, None unknown within the time limit."""
+    feasibility = _Feasibility(scenario, time.perf_counter() + time_limit_s)
+    status, _ = feasibility.check(list(keys))
+    if status == cp_model.INFEASIBLE:
+        return False
+    return True if status in (cp_model.FEASIBLE, cp_model.OPTIMAL) else None
+
+
 def minimal_conflict(
     scenario: Scenario, *, time_limit_s: float = 30.0
 ) -> tuple[tuple[GuardKey, ...], bool] | None:
