@@ -7,6 +7,7 @@ Data goes to stdout, messages to stderr, never a traceback for bad input.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
@@ -17,7 +18,7 @@ import click
 from rich.console import Console
 
 from periodize.check import check
-from periodize.explain import explain
+from periodize.explain import explain, explain_day
 from periodize.loading import InputError, load_plan, load_scenario
 from periodize.plan import Status
 from periodize.scenario import Scenario
@@ -192,13 +193,33 @@ def solve(
     show_default=True,
     help="Seconds for finding and shrinking the conflict.",
 )
-def explain_command(scenario_file: str, time_limit: float) -> None:
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Explain this day of a solved plan instead: the rules that bind it and the soft "
+    "terms it serves.",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False),
+    help="With --date: the solved plan (JSON) to explain; solved afresh when omitted.",
+)
+def explain_command(
+    scenario_file: str, time_limit: float, day: dt.datetime | None, plan_file: str | None
+) -> None:
     """Explain why SCENARIO is infeasible: a minimal set of rules that cannot hold together,
-    with the numbers involved and a checked fix.
+    with the numbers involved and a checked fix. With --date D, explain that day of a
+    solved plan instead.
 
-    Exits 0 when the scenario is feasible, 3 when it is infeasible (explanation on stdout).
+    Exits 0 when the scenario is feasible (or the day was explained), 3 when it is
+    infeasible (explanation on stdout).
     """
     scenario = load_scenario(scenario_file)
+    if day is not None:
+        explain_one_day(scenario, day.date(), plan_file, time_limit)
+        return
     explanation = explain(scenario, time_limit_s=time_limit)
     if explanation is None:
         click.echo(f"{scenario.name}: feasible: every hard rule can hold")
@@ -207,6 +228,22 @@ def explain_command(scenario_file: str, time_limit: float) -> None:
     for line in explanation.lines():
         click.echo(f"  {line}")
     sys.exit(EXIT_INFEASIBLE)
+
+
+def explain_one_day(
+    scenario: Scenario, day: dt.date, plan_file: str | None, time_limit: float
+) -> None:
+    """`periodize explain --date`: solve (or load) the plan, then explain that day."""
+    if not scenario.start <= day <= scenario.end:
+        fail(f"--date {day} is outside the plan ({scenario.start} to {scenario.end})")
+    if plan_file is not None:
+        plan = load_plan(plan_file)
+    else:
+        plan = solve_scenario(scenario, SolveOptions(time_limit_s=time_limit))
+    if not plan.has_plan:
+        fail(f"{scenario.name}: no plan to explain ({plan.status.value})", EXIT_INFEASIBLE)
+    for line in explain_day(scenario, plan, day, time_limit_s=time_limit).lines():
+        click.echo(line)
 
 
 @cli.command("check")

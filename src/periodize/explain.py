@@ -13,6 +13,7 @@ rule override, or dropping a pin) that was checked to make the scenario feasible
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,10 +22,13 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from periodize.calendar import Week
-from periodize.model.build import build_model
+from periodize.model.build import BuiltModel, build_model
 from periodize.model.guards import GuardKey, GuardMode
+from periodize.model.objective import SCALE
+from periodize.model.rolling import MISS_POINTS, Sessions
 from periodize.model.run import new_solver
-from periodize.plan import Conflict
+from periodize.model.variables import Candidate
+from periodize.plan import Conflict, Plan
 from periodize.scenario import Scenario
 from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
 
@@ -70,8 +74,10 @@ class Explanation:
 class _Feasibility:
     """Feasibility checks of one scenario's guarded model under chosen assumptions."""
 
-    def __init__(self, scenario: Scenario, deadline: float) -> None:
-        self.built = build_model(scenario, GuardMode.EXPLAIN)
+    def __init__(
+        self, scenario: Scenario, deadline: float, built: BuiltModel | None = None
+    ) -> None:
+        self.built = built or build_model(scenario, GuardMode.EXPLAIN)
         guards = self.built.ctx.guards
         strict = scenario.resolved_rules.recipes is RecipeMode.STRICT
         self.guards: dict[GuardKey, cp_model.IntVar] = dict(guards.safety)
@@ -114,7 +120,11 @@ def minimal_conflict(
     """The guards of a minimal infeasible set of rules, and whether minimality was proven;
     None when the scenario is feasible (or nothing could be shown in time)."""
     deadline = time.perf_counter() + time_limit_s
-    feasibility = _Feasibility(scenario, deadline)
+    return _shrink(_Feasibility(scenario, deadline), deadline)
+
+
+def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
+    """Core extraction (presolve off), then deletion until every member is needed."""
     keys = sorted(feasibility.guards)
     by_index = {feasibility.guards[k].index: k for k in keys}
     status, core = feasibility.check(keys, presolve=False)
@@ -326,3 +336,171 @@ def _checked_fix(
         if _feasible(data, min(CHECK_TIME_S * 2, left)):
             return text
     return None
+
+
+# ----- why a day looks as it does -----
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another way to fill the day, and the rules that forbid it (empty: allowed)."""
+
+    description: str
+    forbidden_by: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True)
+class DayExplanation:
+    """Why a solved plan's day is what it is: the hard rules that bind there and the soft
+    terms it serves against the best different choice for that day."""
+
+    date: dt.date
+    sessions: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+    best_alternative: tuple[str, ...] | None
+    term_costs: dict[str, tuple[int, int]]
+    """Per soft term: (the plan's value, the best alternative's value), in points."""
+
+    def lines(self) -> list[str]:
+        """The explanation as lines of text for a terminal."""
+        planned = ", ".join(self.sessions) or "rest"
+        out = [f"{self.date} ({Weekday.of(self.date).value}): {planned}"]
+        for alternative in self.alternatives:
+            if alternative.forbidden_by:
+                rules = "; ".join(c.message for c in alternative.forbidden_by)
+                out.append(f"  {alternative.description} would break: {rules}")
+            else:
+                out.append(f"  {alternative.description} is allowed by every hard rule")
+        if self.best_alternative is None:
+            out.append("  no other choice for this day keeps every hard rule")
+        else:
+            choice = ", ".join(self.best_alternative) or "rest"
+            out.append(f"  best different choice: {choice}")
+            for term, (planned_cost, other_cost) in sorted(self.term_costs.items()):
+                delta = other_cost - planned_cost
+                if delta:
+                    out.append(
+                        f"    {term}: {planned_cost} here vs {other_cost} ({delta:+d} points)"
+                    )
+        return out
+
+
+def _plan_sessions(scenario: Scenario, plan: Plan, skip: int) -> Sessions:
+    """The plan's training sessions by (day index, slot), leaving out day ``skip``."""
+    fixed: Sessions = {}
+    for day in plan.days:
+        index = (day.date - scenario.start).days
+        if index == skip:
+            continue
+        for session in day.sessions:
+            if not session.is_race:
+                fixed[(index, session.slot)] = (scenario.catalogue[session.kind], session.minutes)
+    return fixed
+
+
+def explain_day(
+    scenario: Scenario, plan: Plan, date: dt.date, *, time_limit_s: float = 30.0
+) -> DayExplanation:
+    """Explain ``date`` of a solved ``plan``: which alternatives (rest, a hard session, a
+    long session) a hard rule forbids there, and what the best different choice would
+    cost in each soft term. Every other day stays as planned."""
+    if not scenario.start <= date <= scenario.end:
+        raise ValueError(f"{date} is outside the plan ({scenario.start} to {scenario.end})")
+    deadline = time.perf_counter() + time_limit_s
+    index = (date - scenario.start).days
+    fixed = _plan_sessions(scenario, plan, index)
+    planned_day = next(d for d in plan.days if d.date == date)
+    planned = [s for s in planned_day.sessions if not s.is_race]
+    labels = tuple(f"{s.slot.value} {s.kind} {s.minutes} min" for s in planned)
+
+    def day_model(mode: GuardMode) -> BuiltModel:
+        return build_model(scenario, mode, fixed=fixed, planned_days={index})
+
+    def is_planned(c: Candidate) -> bool:
+        return any(s.slot is c.slot and s.kind == c.kind.id for s in planned)
+
+    tests: list[tuple[str, str | None]] = [("a rest day", None)] if planned else []
+    tests += [
+        (description, flag)
+        for description, flag in (("a hard session", "hard"), ("a long session", "long"))
+        if not any(getattr(s, flag) for s in planned)
+    ]
+    alternatives: list[Alternative] = []
+    for description, flag in tests:
+        alternative = _alternative(scenario, day_model, index, description, flag, deadline)
+        if alternative is not None:
+            alternatives.append(alternative)
+
+    best, costs = _best_alternative(scenario, day_model, index, is_planned, deadline)
+    return DayExplanation(date, labels, tuple(alternatives), best, costs)
+
+
+def _alternative(
+    scenario: Scenario,
+    day_model: Callable[[GuardMode], BuiltModel],
+    index: int,
+    description: str,
+    flag: str | None,
+    deadline: float,
+) -> Alternative | None:
+    """Force the day to rest (``flag`` None) or to hold a session whose kind has ``flag``
+    set, and find the minimal set of rules that forbids it; None when no such session fits
+    the day at all (a fact of the week, not a rule)."""
+    built = day_model(GuardMode.EXPLAIN)
+    day_candidates = built.ctx.by_day.get(index, [])
+    if flag is None:
+        for c in day_candidates:
+            built.model.add(c.chosen == 0)
+    else:
+        chosen = [c.chosen for c in day_candidates if getattr(c.kind, flag)]
+        if not chosen:
+            return None
+        built.model.add(sum(chosen) >= 1)
+    found = _shrink(_Feasibility(scenario, deadline, built), deadline)
+    conflicts = tuple(_conflict(scenario, key) for key in found[0]) if found else ()
+    return Alternative(description, conflicts)
+
+
+def _best_alternative(
+    scenario: Scenario,
+    day_model: Callable[[GuardMode], BuiltModel],
+    index: int,
+    is_planned: Callable[[Candidate], bool],
+    deadline: float,
+) -> tuple[tuple[str, ...] | None, dict[str, tuple[int, int]]]:
+    """The best choice for the day that differs from the plan's, and every soft term's
+    value under the plan's choice and under that one."""
+    values: list[dict[str, int]] = []
+    best: tuple[str, ...] | None = None
+    for differ in (False, True):
+        built = day_model(GuardMode.SOLVE)
+        candidates = built.ctx.by_day.get(index, [])
+        mine = [c.chosen for c in candidates if is_planned(c)]
+        others = [c.chosen for c in candidates if not is_planned(c)]
+        if differ:
+            built.model.add(sum(mine) - sum(others) <= len(mine) - 1)
+        else:
+            for literal in others:
+                built.model.add(literal == 0)
+            for literal in mine:
+                built.model.add(literal == 1)
+        built.model.minimize(SCALE * MISS_POINTS * built.recipe_misses + built.objective)
+        solver = new_solver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(
+            0.5, min(CHECK_TIME_S, deadline - time.perf_counter())
+        )
+        status = solver.solve(built.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, {}
+        terms = {t.rule: round(solver.value(t.expression) / SCALE) for t in built.terms}
+        terms["S0"] = int(solver.value(built.recipe_misses))
+        values.append(terms)
+        if differ:
+            best = tuple(
+                f"{c.slot.value} {c.kind.id} {solver.value(c.minutes)} min"
+                for c in candidates
+                if solver.boolean_value(c.chosen)
+            )
+    planned_terms, other_terms = values
+    return best, {k: (planned_terms[k], other_terms.get(k, 0)) for k in planned_terms}

@@ -39,13 +39,14 @@ def build_model(
     mode: GuardMode = GuardMode.SOLVE,
     *,
     fixed: dict[tuple[int, Slot], tuple[SessionKind, int]] | None = None,
-    planned_weeks: set[int] | None = None,
+    planned_days: set[int] | None = None,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``scenario``: every hard rule under its guards, recipes as
     S0 or hard per ``recipes:``, and the weighted soft terms S1-S4.
 
-    ``fixed`` and ``planned_weeks`` restrict the model for a rolling construction: sessions
-    already decided, and the weeks free to plan (the others stay empty but for pins).
+    ``fixed`` and ``planned_days`` restrict the model (for the rolling construction and
+    for explaining a day): sessions already decided, and the days free to plan (the others
+    hold their fixed sessions and pins, nothing else).
     """
     started = time.perf_counter()
     model = cp_model.CpModel()
@@ -58,7 +59,7 @@ def build_model(
         dates=scenario.dates,
         guards=Guards(model, mode, rules.recipes),
         fixed=dict(fixed or {}),
-        planned_weeks=planned_weeks,
+        planned_days=planned_days,
     )
     make_variables(ctx)
     waivers = h15_waivers(scenario)

@@ -82,8 +82,8 @@ def rolling_plan(
         # Weeks up to the last later pin are plannable too: a pin needs the weeks before it
         # to carry load (H09, H12) and its own week to dilute it (H13).
         last_pin = max((w for w in pinned_weeks if w > week.index), default=week.index)
-        planned = set(range(week.index, last_pin + 1))
-        built = build_model(scenario, fixed=fixed, planned_weeks=planned)
+        planned = set(range(7 * (week.index - 1), min(7 * last_pin, scenario.horizon_days)))
+        built = build_model(scenario, fixed=fixed, planned_days=planned)
         # Recipes first, then the load trajectory: the systems balance and variety are left
         # to the full solve (they make each step slow and matter less for a start).
         trajectory = [t.expression for t in built.terms if t.rule in CONSTRUCTION_TERMS]

@@ -87,9 +87,9 @@ class ModelContext:
     race_day: int | None = None
     fixed: dict[tuple[int, Slot], tuple[SessionKind, int]] = field(default_factory=dict)
     """Sessions decided by an earlier step of a rolling construction (day, slot)."""
-    planned_weeks: set[int] | None = None
-    """The weeks that get free candidates (None: every week); others hold only fixed
-    sessions and pins."""
+    planned_days: set[int] | None = None
+    """The days (indices) that get free candidates (None: every day); the others hold only
+    fixed sessions and pins."""
 
     def week_days(self, week: Week) -> range:
         """Day indices of ``week``."""
@@ -180,7 +180,7 @@ def make_variables(ctx: ModelContext) -> None:
                 kind, minutes = fixed
                 _register(ctx, _constant_candidate(ctx, day, slot, kind, minutes, pinned=False))
                 continue
-            if ctx.planned_weeks is not None and day // 7 + 1 not in ctx.planned_weeks:
+            if ctx.planned_days is not None and day not in ctx.planned_days:
                 continue
             for kind in kinds:
                 if not h02_terrain_reachable(scenario, date, kind):

@@ -10,26 +10,20 @@ from rich.text import Text
 
 from periodize.plan import Plan, Session, WeekSummary
 from periodize.scenario import Scenario
-from periodize.vocabulary import Intensity, Phase, RaceKind
+from periodize.views.figures import band_exemption, gap_text, terrain_band, week_days
+from periodize.vocabulary import Intensity
 
 _INTENSITY_STYLE = {Intensity.EASY: "green", Intensity.MODERATE: "yellow", Intensity.HARD: "red"}
 
 
-def _band_text(scenario: Scenario, week: WeekSummary) -> str:
-    bands = scenario.resolved_rules.ratio_bands
-    race = scenario.race
-    if week.phase is Phase.BASE:
-        measure, band = "road", bands.base
-    elif week.phase is Phase.BUILD:
-        measure, band = "road", bands.build
-    elif race is None:
-        return ""
-    elif race.kind is RaceKind.TRAIL:
-        measure, band = "trail", bands.peak_trail
-    else:
-        measure, band = "road", bands.peak_road
-    share = week.trail_share if measure == "trail" else week.road_share
-    return f"{measure} {share:.0%} (band {band.lo:.0%}-{band.hi:.0%})"
+def _band_text(scenario: Scenario, plan: Plan, week: WeekSummary) -> Text:
+    band = terrain_band(scenario, week)
+    if band is None:
+        return Text()
+    exemption = band_exemption(scenario, plan, week)
+    if exemption is not None:
+        return Text(f" · {band.text()}, {exemption}", style="dim")
+    return Text(f" · {band.text()}", style="" if band.within else "yellow")
 
 
 def _session_text(session: Session) -> Text:
@@ -51,15 +45,11 @@ def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> RenderableT
         f"{week.sessions} sessions · {week.rest_days} rest days",
         style="",
     )
-    band = _band_text(scenario, week)
-    if band:
-        header.append(f" · {band}", style="")
+    header.append_text(_band_text(scenario, plan, week))
     table = Table(box=box.SIMPLE, show_header=False, expand=False, padding=(0, 1))
     table.add_column("day", no_wrap=True)
     table.add_column("sessions")
-    for day in plan.days:
-        if not (week.start <= day.date and (day.date - week.start).days < week.days):
-            continue
+    for day in week_days(plan, week):
         sessions = Text(" + ").join(_session_text(s) for s in day.sessions) or Text(
             "rest", style="dim"
         )
@@ -70,7 +60,7 @@ def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> RenderableT
 def footer(plan: Plan) -> Text:
     """Status, objective, bound, gap and time, then the shortfalls."""
     stats = plan.stats
-    gap = f"{stats.gap:.1%}" if stats.gap is not None else "n/a"
+    gap = gap_text(plan)
     text = Text(
         f"{plan.scenario}: {plan.status.value}; objective {stats.objective}, bound {stats.bound}, "
         f"gap {gap}; {stats.wall_time_s:.1f} s on {stats.workers} workers\n",
