@@ -378,9 +378,10 @@ class DayExplanation:
             out.append(f"  best different choice: {choice}")
             for term, (planned_cost, other_cost) in sorted(self.term_costs.items()):
                 delta = other_cost - planned_cost
+                unit = "recipe misses" if term == "S0" else "points"
                 if delta:
                     out.append(
-                        f"    {term}: {planned_cost} here vs {other_cost} ({delta:+d} points)"
+                        f"    {term}: {planned_cost} here vs {other_cost} ({delta:+d} {unit})"
                     )
         return out
 
