@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import shutil
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,12 +22,15 @@ from rich.console import Console
 from periodize.check import check
 from periodize.explain import explain, explain_day
 from periodize.loading import InputError, load_plan, load_scenario
-from periodize.plan import Status
+from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
 from periodize.solve import Progress, ProgressHook, SolveOptions
 from periodize.solve import solve as solve_scenario
+from periodize.views import html as html_view
+from periodize.views import ics as ics_view
+from periodize.views import markdown as markdown_view
 from periodize.views import table as table_view
-from periodize.vocabulary import WEEKDAYS
+from periodize.vocabulary import WEEKDAYS, Slot
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
 
@@ -91,21 +96,66 @@ def describe(scenario: Scenario) -> str:
     )
 
 
-def _progress_printer(quiet: bool) -> ProgressHook | None:
-    """Live progress on stderr when it is a terminal (and not --quiet)."""
-    if quiet or not sys.stderr.isatty():
-        return None
+class SolveStatus:
+    """The live status line of a solve: elapsed time (ticking), and the stage, best
+    objective, bound and gap of the latest progress report."""
 
-    def show(progress: Progress) -> None:
-        gap = f"{progress.gap:.1%}" if progress.gap is not None else "-"
-        click.echo(
-            f"\r{progress.elapsed_s:6.1f}s  {progress.stage:<9} best {progress.objective:>10.0f}"
-            f"  bound {progress.bound:>10.0f}  gap {gap:>6}",
-            err=True,
-            nl=False,
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.latest: Progress | None = None
+
+    def report(self, progress: Progress) -> None:
+        """The progress hook: remember the latest report."""
+        self.latest = progress
+
+    def __rich__(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        latest = self.latest
+        if latest is None:
+            return f"solving: {elapsed:.1f} s, building the model"
+        gap = f"{latest.gap:.1%}" if latest.gap is not None else "-"
+        return (
+            f"{latest.stage}: {elapsed:.1f} s, best {latest.objective:.0f}, "
+            f"bound {latest.bound:.0f}, gap {gap}"
         )
 
-    return show
+
+@contextmanager
+def _live_progress(quiet: bool) -> Iterator[ProgressHook | None]:
+    """A live status line on stderr while the solve runs, when stderr is a terminal and
+    not --quiet; it clears itself when the solve ends. Yields the progress hook, or None."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    status = SolveStatus()
+    with Console(stderr=True).status(status):
+        yield status.report
+
+
+def _clock_option(_context: click.Context, parameter: click.Parameter, value: str) -> dt.time:
+    try:
+        return ics_view.parse_clock(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param=parameter) from None
+
+
+def render_plan(
+    output_format: str,
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    slot_times: Mapping[Slot, dt.time] | None = None,
+) -> str:
+    """``plan`` as text in ``output_format`` (table, json, md, ics or html)."""
+    if output_format == "json":
+        return plan.to_json() + "\n"
+    if output_format == "md":
+        return markdown_view.render(scenario, plan)
+    if output_format == "ics":
+        return ics_view.render(scenario, plan, slot_times=slot_times)
+    if output_format == "html":
+        return html_view.render(scenario, plan)
+    return table_view.to_text(scenario, plan, width=shutil.get_terminal_size().columns)
 
 
 @cli.command()
@@ -113,10 +163,11 @@ def _progress_printer(quiet: bool) -> ProgressHook | None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "md", "ics", "html"]),
     default="table",
     show_default=True,
-    help="How to print the plan.",
+    help="How to print the plan: terminal table, JSON, Markdown, iCalendar, or a "
+    "self-contained HTML report.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
 @click.option(
@@ -140,6 +191,20 @@ def _progress_printer(quiet: bool) -> ProgressHook | None:
     "plan, byte for byte.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option(
+    "--am-time",
+    default="07:00",
+    show_default=True,
+    callback=_clock_option,
+    help="--format ics: when am sessions start (HH:MM).",
+)
+@click.option(
+    "--pm-time",
+    default="18:00",
+    show_default=True,
+    callback=_clock_option,
+    help="--format ics: when pm sessions start (HH:MM).",
+)
 def solve(
     scenario_file: str,
     output_format: str,
@@ -149,6 +214,8 @@ def solve(
     seed: int,
     deterministic: bool,
     quiet: bool,
+    am_time: dt.time,
+    pm_time: dt.time,
 ) -> None:
     """Solve SCENARIO (a YAML or JSON file, - for stdin) and print the plan.
 
@@ -159,14 +226,11 @@ def solve(
     options = SolveOptions(
         time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
     )
-    progress = _progress_printer(quiet)
-    plan = solve_scenario(scenario, options, progress=progress)
-    if progress is not None:
-        click.echo("", err=True)
-    if output_format == "json":
-        text = plan.to_json() + "\n"
-    else:
-        text = table_view.to_text(scenario, plan, width=shutil.get_terminal_size().columns)
+    with _live_progress(quiet) as progress:
+        plan = solve_scenario(scenario, options, progress=progress)
+    text = render_plan(
+        output_format, scenario, plan, slot_times={Slot.AM: am_time, Slot.PM: pm_time}
+    )
     if output is not None:
         write_atomically(output, text)
     elif output_format == "table" and sys.stdout.isatty():

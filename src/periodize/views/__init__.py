@@ -1,1 +1,1 @@
-"""Views of a plan: terminal table (more formats follow)."""
+"""Views of a plan: terminal table, Markdown, iCalendar and a self-contained HTML report."""

@@ -35,7 +35,7 @@ from periodize.vocabulary import ROAD_TERRAINS, SYSTEMS, TRAIL_TERRAINS, Modalit
 
 # The charts' drawing area in SVG user units; the SVG scales to its container's width.
 WIDTH, HEIGHT = 560, 250
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 14, 30
+LEFT, RIGHT, TOP, BOTTOM = 48, 10, 14, 28
 
 SYSTEM_LABELS: dict[System, str] = {
     System.CARDIOPULMONARY: "cardiopulmonary",
@@ -44,6 +44,16 @@ SYSTEM_LABELS: dict[System, str] = {
     System.NEUROMUSCULAR: "neuromuscular",
     System.BALANCE: "balance",
     System.MUSCULOSKELETAL: "musculoskeletal",
+}
+
+#: The soft terms by their names in rules.md.
+TERM_LABELS = {
+    "S0": "recipe misses",
+    "S1": "systems balance",
+    "S2": "load trajectory",
+    "S3": "variety",
+    "S4": "preferences",
+    "S5": "stability",
 }
 
 #: The calendar's colour families: runs split by terrain, the other modalities as they are.
@@ -185,7 +195,7 @@ def nice_step(highest: float, ticks: int = 5) -> float:
     if highest <= 0:
         return 1.0
     raw = highest / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
@@ -222,7 +232,7 @@ class _Frame:
     def y(self, value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / self.top)
 
-    def axes(self, label: str, *, percent: bool = False) -> None:
+    def axes(self, *, percent: bool = False) -> None:
         """Grid lines with y labels, and a week number under every column (or every few)."""
         grid = ET.SubElement(self.svg, "g", {"class": "axis"})
         ticks = round(self.top / self.step)
@@ -243,18 +253,14 @@ class _Frame:
                 "text",
                 {
                     "x": _n(self.x(position) + self.slot / 2),
-                    "y": f"{HEIGHT - BOTTOM + 14}",
+                    "y": f"{HEIGHT - BOTTOM + 18}",
                     "text-anchor": "middle",
                 },
             ).text = f"W{position + 1}"
-        ET.SubElement(
-            grid,
-            "text",
-            {"x": f"{WIDTH - RIGHT}", "y": f"{HEIGHT - 4}", "text-anchor": "end", "class": "unit"},
-        ).text = label
 
     def markup(self) -> Markup:
-        return Markup(ET.tostring(self.svg, encoding="unicode"))  # noqa: S704 (escaped by ET)
+        # ElementTree has escaped every text and attribute, so the SVG is safe markup.
+        return Markup(ET.tostring(self.svg, encoding="unicode"))
 
 
 def _n(value: float) -> str:
@@ -285,7 +291,7 @@ def load_chart(weeks: Sequence[WeekRow]) -> Markup:
     a line and H09's cap as a dashed mark over each week."""
     top = max([1] + [max(w.load, w.target, w.cap) for w in weeks]) * 1.05
     frame = _Frame("chart-load", "Weekly load against target and cap", len(weeks), top)
-    frame.axes("load (min × RPE)")
+    frame.axes()
     bars = ET.SubElement(frame.svg, "g", {"class": "bars"})
     for position, week in enumerate(weeks):
         rect = _bar(
@@ -350,7 +356,7 @@ def terrain_chart(scenario: Scenario, plan: Plan) -> Markup:
     """Each week's terrain share (road or trail, as H15 measures that phase) as a bar over
     its band, shaded; exempt weeks and weeks without a band in grey."""
     frame = _Frame("chart-terrain", "Terrain share against the phase band", len(plan.weeks), 1.0)
-    frame.axes("share of run minutes", percent=True)
+    frame.axes(percent=True)
     bands = ET.SubElement(frame.svg, "g", {"class": "bands"})
     bars = ET.SubElement(frame.svg, "g", {"class": "bars"})
     for position, week in enumerate(plan.weeks):
@@ -399,7 +405,7 @@ def terrain_chart(scenario: Scenario, plan: Plan) -> Markup:
 def systems_chart(weeks: Sequence[WeekSummary]) -> Markup:
     """The share of each week's stimulus per physiological system, as stacked bars."""
     frame = _Frame("chart-systems", "Systems stimulated per week", len(weeks), 1.0)
-    frame.axes("share of load", percent=True)
+    frame.axes(percent=True)
     bars = ET.SubElement(frame.svg, "g", {"class": "bars"})
     for position, week in enumerate(weeks):
         bottom = 0.0
@@ -420,9 +426,9 @@ def systems_chart(weeks: Sequence[WeekSummary]) -> Markup:
                     "data-share": f"{share:g}",
                 },
             )
-            ET.SubElement(rect, "title").text = (
-                f"Week {week.index}: {SYSTEM_LABELS[system]} {share:.0%}"
-            )
+            ET.SubElement(
+                rect, "title"
+            ).text = f"Week {week.index}: {SYSTEM_LABELS[system]} {share:.0%}"
             bottom += share
     return frame.markup()
 
@@ -453,7 +459,10 @@ def render(scenario: Scenario, plan: Plan) -> str:
         gap=gap_text(plan),
         weeks=weeks,
         weekdays=[day.weekday for day in weeks[0].days] if weeks else [],
-        terms=[(name, value, value / largest) for name, value in terms.items()],
+        terms=[
+            (name, TERM_LABELS.get(name, ""), value, value / largest)
+            for name, value in terms.items()
+        ],
         shortfalls=plan.shortfalls,
         conflicts=plan.conflicts,
         categories=CATEGORY_LABELS,

@@ -117,9 +117,8 @@ def shortfall_lines(plan: Plan) -> list[str]:
     if not plan.shortfalls and not plan.conflicts:
         return []
     lines = ["## Shortfalls", ""] if plan.shortfalls else []
-    for shortfall in plan.shortfalls:
-        where = f" (week {shortfall.week})" if shortfall.week is not None else ""
-        lines.append(f"- **{shortfall.rule}**{where}: {shortfall.message}")
+    # Each message names its week already ("week 3: no long session ...").
+    lines += [f"- **{s.rule}** {s.message}" for s in plan.shortfalls]
     if plan.conflicts:
         lines += ["", "## Conflicts", ""]
         lines += [f"- **{', '.join(c.rules)}**: {c.message}" for c in plan.conflicts]

@@ -3,8 +3,10 @@ terrain share against its band (rich; plain text when piped or with NO_COLOR).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -16,14 +18,36 @@ from periodize.vocabulary import Intensity
 _INTENSITY_STYLE = {Intensity.EASY: "green", Intensity.MODERATE: "yellow", Intensity.HARD: "red"}
 
 
-def _band_text(scenario: Scenario, plan: Plan, week: WeekSummary) -> Text:
+class Figures:
+    """Short figures joined by `` · `` that wrap between figures, never inside one, so a
+    week's totals stay readable on a narrow terminal."""
+
+    def __init__(self, parts: Sequence[Text], *, indent: int = 2) -> None:
+        self.parts = parts
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        margin = " " * self.indent
+        line = Text(margin)
+        for part in self.parts:
+            separator = " · " if line.cell_len > self.indent else ""
+            too_long = line.cell_len + len(separator) + part.cell_len > options.max_width
+            if separator and too_long:
+                yield line
+                line, separator = Text(margin), ""
+            line.append(separator)
+            line.append_text(part)
+        yield line
+
+
+def _band_text(scenario: Scenario, plan: Plan, week: WeekSummary) -> Text | None:
     band = terrain_band(scenario, week)
     if band is None:
-        return Text()
+        return None
     exemption = band_exemption(scenario, plan, week)
     if exemption is not None:
-        return Text(f" · {band.text()}, {exemption}", style="dim")
-    return Text(f" · {band.text()}", style="" if band.within else "yellow")
+        return Text(f"{band.text()}, {exemption}", style="dim")
+    return Text(band.text(), style="" if band.within else "yellow")
 
 
 def _session_text(session: Session) -> Text:
@@ -39,13 +63,17 @@ def _session_text(session: Session) -> Text:
 def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> RenderableType:
     """One week: a header with its totals and terrain share, then a row per day."""
     tags = [week.phase.value] + (["recovery"] if week.recovery else [])
-    header = Text(f"Week {week.index} · {' · '.join(tags)} · from {week.start}", style="bold")
-    header.append(
-        f"\n  {week.minutes} min · load {week.load} · hard {week.hard_minutes} min · "
-        f"{week.sessions} sessions · {week.rest_days} rest days",
-        style="",
-    )
-    header.append_text(_band_text(scenario, plan, week))
+    title = Text(f"Week {week.index} · {' · '.join(tags)} · from {week.start}", style="bold")
+    figures = [
+        Text(f"{week.minutes} min"),
+        Text(f"load {week.load}"),
+        Text(f"hard {week.hard_minutes} min"),
+        Text(f"{week.sessions} sessions"),
+        Text(f"{week.rest_days} rest days"),
+    ]
+    band = _band_text(scenario, plan, week)
+    if band is not None:
+        figures.append(band)
     table = Table(box=box.SIMPLE, show_header=False, expand=False, padding=(0, 1))
     table.add_column("day", no_wrap=True)
     table.add_column("sessions")
@@ -54,7 +82,7 @@ def week_table(scenario: Scenario, plan: Plan, week: WeekSummary) -> RenderableT
             "rest", style="dim"
         )
         table.add_row(f"{day.weekday.value} {day.date:%d %b}", sessions)
-    return Group(header, table)
+    return Group(title, Figures(figures), table)
 
 
 def footer(plan: Plan) -> Text:
