@@ -1,0 +1,690 @@
+"""The CP-SAT model, rule by rule: for each hard rule a tiny scenario in which the rule is
+binding, solved, with the outcome worked out by hand in a comment next to the assertion.
+
+Every scenario derives from `PROBE`: a beginner (no H16, no taper H05 minimum), one week from
+Monday 2027-01-04, road reachable every day, no hikes wanted (H08 off) and every terrain band
+[0, 1] (H15 off), so that only the rule under test and the ones named in a test shape the
+plan. Beginner defaults that matter below: sessions 3-4 (H07), hard sessions 0-1 (H05),
+2 rest days (H04), no doubles (H03), long run share 0.50 (H14), phase scope (H15).
+The objective keeps only the load trajectory (S2; S1 and S3 weigh 0), so a load target far
+above what a week may hold pulls the week's load up to the cap under test: that is how a
+cap is shown to bind.
+
+Every solved plan must also pass the independent checker without a single violation.
+H01, H02 and H19 prune the model's domains; they are tested through solved plans too.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from periodize.check import check
+from periodize.plan import Plan, Session, Status, WeekSummary
+from periodize.scenario import Scenario
+from periodize.solve import SolveOptions, solve
+from periodize.vocabulary import WEEKDAYS, Intensity, Modality, Slot, Stress, Terrain
+from plan_builder import day
+
+# Day offsets from Monday 2027-01-04 (week 1) and Monday 2027-01-11 (week 2).
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+MON2, TUE2, WED2, THU2, FRI2, SAT2, SUN2 = range(7, 14)
+
+NEUTRAL_BANDS = {name: [0.0, 1.0] for name in ("base", "build", "peak_trail", "peak_road")}
+
+PROBE: dict[str, Any] = {
+    "name": "rule probe",
+    "start": day(MON).isoformat(),
+    "weeks": 1,
+    "athlete": {
+        "level": "beginner",
+        "weekly_minutes": 300,
+        "weekly_load": 1200,
+        "long_minutes": 60,
+    },
+    "availability": {},
+    "terrain": {"road": "all"},
+    "rules": {"min_hikes_per_week": 0, "ratio_bands": NEUTRAL_BANDS},
+    "objective": {"systems_balance": 0, "variety": 0},
+}
+
+
+def probe(
+    *, athlete: dict[str, Any] | None = None, rules: dict[str, Any] | None = None, **top: Any
+) -> Scenario:
+    """`PROBE` with ``athlete`` and ``rules`` entries updated and other top-level keys
+    replaced (a ``None`` value removes the key or rule)."""
+    data = copy.deepcopy(PROBE)
+    for section, changes in (("athlete", athlete), ("rules", rules)):
+        for key, value in (changes or {}).items():
+            if value is None:
+                data[section].pop(key, None)
+            else:
+                data[section][key] = value
+    for key, value in top.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return Scenario.model_validate(data)
+
+
+def every_day(**slots: int) -> dict[str, dict[str, int]]:
+    """The same slots on all seven weekdays."""
+    return {weekday.value: dict(slots) for weekday in WEEKDAYS}
+
+
+def closed(*offsets: int) -> list[dict[str, str]]:
+    """Exceptions closing the given dates entirely."""
+    return [{"date": day(offset).isoformat()} for offset in offsets]
+
+
+def options(time_limit_s: float = 2.0) -> SolveOptions:
+    return SolveOptions(time_limit_s=time_limit_s, workers=2, seed=1)
+
+
+def solved(scenario: Scenario, time_limit_s: float = 2.0) -> Plan:
+    """Solve ``scenario``; assert a plan came back and the checker finds nothing in it."""
+    plan = solve(scenario, options(time_limit_s))
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), plan.status
+    violations = check(scenario, plan)
+    assert violations == [], [f"{v.rule}: {v.message}" for v in violations]
+    return plan
+
+
+def assert_infeasible(scenario: Scenario, time_limit_s: float = 2.0) -> None:
+    plan = solve(scenario, options(time_limit_s))
+    assert plan.status is Status.INFEASIBLE
+    assert plan.days == ()
+
+
+def sessions_on(plan: Plan, offset: int) -> tuple[Session, ...]:
+    (the_day,) = [d for d in plan.days if d.date == day(offset)]
+    return the_day.sessions
+
+
+def week(plan: Plan, index: int) -> WeekSummary:
+    return plan.weeks[index - 1]
+
+
+def training(plan: Plan) -> list[tuple[dt.date, Session]]:
+    """Every session but the race, with its date."""
+    return [(date, s) for date, s in plan.sessions() if s.modality is not Modality.RACE]
+
+
+def missed(plan: Plan) -> set[tuple[str, int | None]]:
+    """The recipe (rule, week) pairs the plan lists as missed (H15 waivers left out)."""
+    return {(s.rule, s.week) for s in plan.shortfalls if s.rule != "H15"}
+
+
+def longest_run(plan: Plan, index: int) -> int:
+    start = day(7 * (index - 1))
+    end = start + dt.timedelta(days=6)
+    return max(
+        (s.minutes for d, s in training(plan) if start <= d <= end and s.modality is Modality.RUN),
+        default=0,
+    )
+
+
+# ----- H01 H02 H19: facts that prune the domains --------------------------------------
+
+
+def test_h01_sessions_fit_open_slots_on_the_grid() -> None:
+    """Every day opens pm 50; an exception closes wed, another opens fri for am 40 only.
+    A 50-minute slot holds 45 (3 x 15), a 40-minute slot 30; baseline load 2000 pulls
+    every session to the longest that fits: 5 x 45 + 30 = 255 minutes (H09 allows 440)."""
+    scenario = probe(
+        athlete={"weekly_minutes": 400, "weekly_load": 2000},
+        availability=every_day(pm=50),
+        exceptions=[*closed(WED), {"date": day(FRI).isoformat(), "am": 40}],
+        rules={"sessions_per_week": [0, 7], "min_rest_days": 0},
+    )
+    plan = solved(scenario, 3.0)
+    assert sessions_on(plan, WED) == ()
+    (friday,) = sessions_on(plan, FRI)
+    assert (friday.slot, friday.minutes) == (Slot.AM, 30)
+    for offset in (MON, TUE, THU, SAT, SUN):
+        (session,) = sessions_on(plan, offset)
+        assert (session.slot, session.minutes) == (Slot.PM, 45)
+    assert week(plan, 1).minutes == 255
+
+
+def test_h02_trail_only_where_it_is_reachable() -> None:
+    """Trail is reachable only on sat; strict H08 wants 2 hikes and a hike is on trail, so
+    both go to sat, one per slot: the one double the week may hold."""
+    scenario = probe(
+        availability={**every_day(pm=60), "sat": {"am": 120, "pm": 120}},
+        terrain={"road": "all", "trail": ["sat"]},
+        rules={"min_hikes_per_week": 2, "max_doubles_per_week": 1, "recipes": "strict"},
+    )
+    plan = solved(scenario)
+    on_trail = [(d, s) for d, s in training(plan) if s.terrain in (Terrain.TRAIL, Terrain.HILLS)]
+    assert {d for d, _ in on_trail} == {day(SAT)}
+    saturday = sessions_on(plan, SAT)
+    assert [s.modality for s in saturday] == [Modality.HIKE, Modality.HIKE]
+
+
+def test_h19_knee_injury_rules_out_downhill_and_every_long_kind() -> None:
+    """Only trail is reachable; a knee injury excludes the downhill kinds (trail_long,
+    downhill_technique, hike_long), which are all the long kinds on trail: no long session
+    can be placed, and H14's recipe is a listed shortfall."""
+    scenario = probe(
+        athlete={"injuries": ["knee"]},
+        availability=every_day(pm=90),
+        terrain={"trail": "all"},
+    )
+    plan = solved(scenario)
+    assert training(plan)
+    assert all(Stress.DOWNHILL not in s.stresses for _, s in training(plan))
+    (shortfall,) = [s for s in plan.shortfalls if s.rule == "H14"]
+    assert shortfall.week == 1
+    assert "no day that week has the time and terrain for a long session" in shortfall.message
+
+
+def test_h19_shin_injury_rules_out_every_run() -> None:
+    """Every run kind stresses impact, which a shin injury excludes: the plan holds hikes
+    and cross-training only."""
+    scenario = probe(
+        athlete={"injuries": ["shin"]},
+        availability=every_day(pm=90),
+        terrain={"road": "all", "trail": "all", "bike": "all"},
+    )
+    plan = solved(scenario)
+    assert training(plan)
+    assert all(Stress.IMPACT not in s.stresses for _, s in training(plan))
+    assert all(s.modality is not Modality.RUN for _, s in training(plan))
+
+
+# ----- H03 doubles and hard days ------------------------------------------------------
+
+TWO_DOUBLE_DAYS = {"tue": {"am": 60, "pm": 60}, "thu": {"am": 60, "pm": 60}}
+
+
+def h03_scenario(max_doubles: int, recipes: str) -> Scenario:
+    """4 sessions (H07 [4, 4]) and 2 hard ones (H05 [2, 2]) in the four slots of tue and
+    thu."""
+    return probe(
+        availability=TWO_DOUBLE_DAYS,
+        rules={
+            "sessions_per_week": [4, 4],
+            "hard_sessions": [2, 2],
+            "max_doubles_per_week": max_doubles,
+            "min_rest_days": 0,
+            "recipes": recipes,
+        },
+    )
+
+
+def test_h03_two_doubles_one_hard_session_each() -> None:
+    """4 sessions in 4 slots on 2 days: both days are doubles (2 <= max 2), and since no day
+    holds two hard sessions, each day holds exactly one of the 2."""
+    plan = solved(h03_scenario(2, "strict"))
+    for offset in (TUE, THU):
+        sessions = sessions_on(plan, offset)
+        assert sorted(s.slot for s in sessions) == [Slot.AM, Slot.PM]
+        assert sum(s.hard for s in sessions) == 1
+    assert week(plan, 1).rest_days == 5
+
+
+def test_h03_doubles_cap_strict_is_infeasible() -> None:
+    """With at most 1 double, 2 days hold at most 3 sessions < H07's 4."""
+    assert_infeasible(h03_scenario(1, "strict"))
+
+
+def test_h03_doubles_cap_soft_is_an_h07_shortfall() -> None:
+    """The soft twin: 3 sessions (one double), and the miss is H07 in week 1."""
+    plan = solved(h03_scenario(1, "soft"))
+    assert week(plan, 1).sessions == 3
+    assert missed(plan) == {("H07", 1)}
+    (shortfall,) = [s for s in plan.shortfalls if s.rule == "H07"]
+    assert shortfall.message.startswith("week 1: 3 sessions, H07 wants 4")
+
+
+# ----- H04 rest days ------------------------------------------------------------------
+
+
+def test_h04_rest_days_with_doubles() -> None:
+    """H07 [6, 6] on 7 days of am 60 + pm 60, at most 2 doubles, at least 3 rest days:
+    6 sessions need >= 6 - 2 = 4 training days, H04 allows <= 7 - 3 = 4, so exactly 4
+    training days, 2 of them doubles, and 3 rest days."""
+    scenario = probe(
+        availability=every_day(am=60, pm=60),
+        rules={
+            "sessions_per_week": [6, 6],
+            "min_rest_days": 3,
+            "max_doubles_per_week": 2,
+            "recipes": "strict",
+        },
+    )
+    plan = solved(scenario)
+    summary = week(plan, 1)
+    assert (summary.sessions, summary.rest_days) == (6, 3)
+    assert sum(1 for d in plan.days if len(d.sessions) == 2) == 2
+
+
+# ----- H05 hard sessions --------------------------------------------------------------
+
+RACE_DAY = SAT2  # sat 2027-01-16: a 10 km race; week 1 peak, week 2 taper (6 days)
+
+
+def race_probe(**changes: Any) -> Scenario:
+    """A 2-week plan to a 10 km road race on sat of week 2 (taper 1 week: H17)."""
+    race = {"name": "10K", "date": day(RACE_DAY).isoformat(), "kind": "road", "distance_km": 10}
+    return probe(weeks=None, goal={"race": race}, **changes)
+
+
+@pytest.mark.parametrize(("hard_hi", "feasible"), [(1, False), (2, True)])
+def test_h05_race_counts_as_hard(hard_hi: int, feasible: bool) -> None:
+    """A road_tempo pinned on mon of race week: race + pin = 2 hard sessions, over a cap of 1
+    (infeasible) and within a cap of 2, where the pin is then the week's only hard
+    training session."""
+    pin = {"date": day(MON2).isoformat(), "slot": "pm", "kind": "road_tempo", "minutes": 45}
+    scenario = race_probe(
+        athlete={"level": "intermediate"},
+        availability=every_day(pm=60),
+        pinned=[pin],
+        rules={"hard_sessions": [1, hard_hi]},
+    )
+    if not feasible:
+        assert_infeasible(scenario)
+        return
+    plan = solved(scenario)
+    assert week(plan, 2).hard_sessions == 2
+    hard = [(d, s.kind) for d, s in training(plan) if s.hard and d >= day(MON2)]
+    assert hard == [(day(MON2), "road_tempo")]
+
+
+def test_h05_recovery_week_allows_one_hard_session() -> None:
+    """Week 2 is a recovery week (recovery_every 2): at most 1 hard session, though the
+    recipe wants 2 (hard_sessions [2, 2]); week 1 holds its 2, week 2's miss is listed."""
+    scenario = probe(
+        weeks=2,
+        availability=every_day(pm=60),
+        rules={"hard_sessions": [2, 2], "recovery_every": 2},
+    )
+    plan = solved(scenario, 3.0)
+    assert week(plan, 2).recovery
+    assert week(plan, 1).hard_sessions == 2
+    assert week(plan, 2).hard_sessions <= 1
+    assert missed(plan) == {("H05", 2)}
+
+
+# ----- H06 back-to-back ---------------------------------------------------------------
+
+
+def test_h06_no_back_to_back_demanding_days() -> None:
+    """mon, tue and wed open (pm 90), 3 sessions, 2 of them hard: hard days cannot touch,
+    so they are mon and wed; tue holds the week's long session, which cannot be a long run
+    (demanding) and so is a long hike on trail (reachable on tue only)."""
+    scenario = probe(
+        availability={"mon": {"pm": 90}, "tue": {"pm": 90}, "wed": {"pm": 90}},
+        terrain={"road": "all", "trail": ["tue"]},
+        rules={"sessions_per_week": [3, 3], "hard_sessions": [2, 2], "recipes": "strict"},
+    )
+    plan = solved(scenario)
+    assert {d for d, s in training(plan) if s.hard} == {day(MON), day(WED)}
+    (tuesday,) = sessions_on(plan, TUE)
+    assert (tuesday.kind, tuesday.hard) == ("hike_long", False)
+
+
+# ----- H07 sessions cap ---------------------------------------------------------------
+
+
+def test_h07_sessions_cap() -> None:
+    """7 open days of pm 45 and baseline load 2000: every extra session helps S2, so the
+    plan holds exactly the cap of 4 sessions."""
+    scenario = probe(
+        athlete={"weekly_minutes": 400, "weekly_load": 2000},
+        availability=every_day(pm=45),
+        rules={"sessions_per_week": [0, 4], "min_rest_days": 0},
+    )
+    plan = solved(scenario)
+    assert (week(plan, 1).sessions, week(plan, 1).rest_days) == (4, 3)
+
+
+# ----- H08 hikes (strict vs soft) -----------------------------------------------------
+
+
+def h08_scenario(recipes: str) -> Scenario:
+    """2 hikes wanted; trail (hence a hike) is reachable only on sat, which has one slot."""
+    return probe(
+        availability={**every_day(pm=60), "sat": {"am": 120}},
+        terrain={"road": "all", "trail": ["sat"]},
+        rules={"min_hikes_per_week": 2, "recipes": recipes},
+    )
+
+
+def test_h08_strict_hikes_are_infeasible() -> None:
+    assert_infeasible(h08_scenario("strict"))
+
+
+def test_h08_soft_hikes_are_a_shortfall() -> None:
+    plan = solved(h08_scenario("soft"))
+    assert missed(plan) == {("H08", 1)}
+    (shortfall,) = [s for s in plan.shortfalls if s.rule == "H08"]
+    assert "H08 wants 2" in shortfall.message
+    assert "fits only on sat" in shortfall.message
+
+
+# ----- H09 progression cap ------------------------------------------------------------
+
+
+def test_h09_minutes_cap_week_one() -> None:
+    """Baseline 200 minutes and load 2000: the load target wants ever more minutes, H09
+    caps them at 1.10 x 200 = 220, i.e. 210 on the 15-minute grid (load cap 2200 is out of
+    reach: 210 minutes x RPE <= 8)."""
+    scenario = probe(
+        athlete={"weekly_minutes": 200, "weekly_load": 2000},
+        availability=every_day(pm=60),
+        rules={"sessions_per_week": [0, 7], "min_rest_days": 0},
+    )
+    plan = solved(scenario, 3.0)
+    assert week(plan, 1).minutes == 210
+
+
+@pytest.fixture(scope="module")
+def after_a_closed_week() -> tuple[Scenario, Plan]:
+    """2 weeks, week 1 closed by exceptions (load 0), week 2 open every day pm 90 with no
+    cap on sessions and no rest day needed; baseline load 1200 and 1000 minutes; one hard
+    session wanted per week (H05 [1, 1])."""
+    scenario = probe(
+        weeks=2,
+        athlete={"weekly_minutes": 1000, "weekly_load": 1200},
+        availability=every_day(pm=90),
+        exceptions=closed(*range(7)),
+        rules={"hard_sessions": [1, 1], "sessions_per_week": [0, 7], "min_rest_days": 0},
+    )
+    return scenario, solved(scenario, 3.0)
+
+
+def test_h09_load_cap_after_a_closed_week(after_a_closed_week: tuple[Scenario, Plan]) -> None:
+    """Week 2: ref = week 1 = 0, sum4 = 1200 x 3 + 0 = 3600, cap = 1.10 x max(4 x 0, 3600)
+    / 4 = 990 (H12 allows 1.30 x 900 = 1170). The S2 target of week 2 is min(1200 x (1 +
+    0.30 x 0.5) = 1380, 1200 x 1.1^2 = 1452) = 1380, above the cap, so the load is the cap:
+    990 (= 66 x 15, on the grid)."""
+    _, plan = after_a_closed_week
+    assert week(plan, 1).load == 0
+    assert week(plan, 2).load == 990
+
+
+# ----- H10 one lever ------------------------------------------------------------------
+
+
+def test_h10_one_lever_after_a_closed_week(after_a_closed_week: tuple[Scenario, Plan]) -> None:
+    """Week 2 raises its minutes over week 1's 0, so it may not raise its hard minutes over
+    0: no hard session, and H05's recipe (1 a week) is a listed miss in week 2."""
+    _, plan = after_a_closed_week
+    assert week(plan, 2).minutes > 0
+    assert week(plan, 2).hard_minutes == 0
+    assert ("H05", 2) in missed(plan)
+
+
+# ----- H11 recovery weeks -------------------------------------------------------------
+
+PINNED_WEEK_ONE = [
+    {"date": day(MON).isoformat(), "slot": "pm", "kind": "road_long", "minutes": 100},
+    {"date": day(WED).isoformat(), "slot": "pm", "kind": "bike_easy", "minutes": 100},
+    {"date": day(FRI).isoformat(), "slot": "pm", "kind": "bike_easy", "minutes": 100},
+]
+"""300 minutes, load 100 x 4 + 2 x 100 x 3 = 1000."""
+PINNED_WEEK_ONE_EXCEPTIONS = [
+    {"date": day(MON).isoformat(), "pm": 100},
+    *closed(TUE),
+    {"date": day(WED).isoformat(), "pm": 100},
+    *closed(THU),
+    {"date": day(FRI).isoformat(), "pm": 100},
+    *closed(SAT, SUN),
+]
+"""Week 1 opens only the pinned slots, so it holds exactly the pins."""
+
+
+def recovery_scenario(availability: dict[str, Any], recipes: str) -> Scenario:
+    """Week 1 pinned to load 1000; week 2 a recovery week (recovery_every 2)."""
+    return probe(
+        weeks=2,
+        athlete={"weekly_minutes": 300, "weekly_load": 3000, "long_minutes": 90},
+        availability=availability,
+        terrain={"road": "all", "bike": "all"},
+        exceptions=PINNED_WEEK_ONE_EXCEPTIONS,
+        pinned=PINNED_WEEK_ONE,
+        rules={"recovery_every": 2, "sessions_per_week": [1, 4], "recipes": recipes},
+    )
+
+
+def test_h11_recovery_load_cap() -> None:
+    """Week 2 load <= 0.80 x 1000 = 800; the S2 target (0.75 x 3000 = 2250) pulls it up to
+    the largest load on the 15-minute grid under the cap: 15 x 53 = 795."""
+    plan = solved(recovery_scenario(every_day(pm=60), "soft"), 3.0)
+    assert week(plan, 1).load == 1000
+    assert week(plan, 2).recovery
+    assert week(plan, 2).load == 795
+
+
+def test_h11_recovery_floor_strict_is_infeasible() -> None:
+    """Week 2 opens mon pm 60 only: at most road_long 60 x 4 = 240 (tempo or intervals
+    alone break H13) < 0.70 x 1000 = 700."""
+    assert_infeasible(recovery_scenario({"mon": {"pm": 60}}, "strict"))
+
+
+def test_h11_recovery_floor_soft_is_a_shortfall() -> None:
+    plan = solved(recovery_scenario({"mon": {"pm": 60}}, "soft"))
+    assert week(plan, 2).load < 700
+    assert missed(plan) == {("H11", 2)}
+
+
+# ----- H12 acute:chronic --------------------------------------------------------------
+
+
+def test_h12_acute_chronic_cap() -> None:
+    """Week 1 closed, H09 loosened to +50 %: week 2 load <= 1.30 x (1000 x 3 + 0) / 4 =
+    975 (H09 would allow 1.50 x 750 = 1125); the target min(1000 x (1 + 0.30 x 0.5) = 1150,
+    1000 x 1.5^2) = 1150 pulls the load to 975 (= 65 x 15)."""
+    scenario = probe(
+        weeks=2,
+        athlete={"weekly_minutes": 1000, "weekly_load": 1000},
+        availability=every_day(pm=90),
+        exceptions=closed(*range(7)),
+        rules={"max_weekly_increase": 0.5, "sessions_per_week": [0, 7], "min_rest_days": 0},
+    )
+    plan = solved(scenario, 3.0)
+    assert week(plan, 2).load == 975
+
+
+# ----- H13 intensity share ------------------------------------------------------------
+
+
+def test_h13_hard_share_sets_the_long_run() -> None:
+    """road_tempo is the only hard kind (road_intervals moved to unreachable track); 2
+    sessions, 1 hard, on mon (pm 60) and wed (pm 90). A tempo of t minutes has 0.6 t hard
+    minutes <= 0.20 x (t + L), so the long run L >= 2 t; H14 caps L at max(1.1 x 60,
+    60 + 15) = 75 and L >= t: t = 30 (18 hard minutes) and L >= 60, not the 45 that would
+    do without H13."""
+    scenario = probe(
+        availability={"mon": {"pm": 60}, "wed": {"pm": 90}},
+        sessions=[{"id": "road_intervals", "terrain": "track"}],
+        rules={
+            "sessions_per_week": [2, 2],
+            "hard_sessions": [1, 1],
+            "max_long_run_share": 1.0,
+            "recipes": "strict",
+        },
+    )
+    plan = solved(scenario)
+    (tempo,) = [s for _, s in training(plan) if s.hard]
+    (long_run,) = [s for _, s in training(plan) if s.long]
+    assert (tempo.kind, tempo.minutes, tempo.hard_minutes) == ("road_tempo", 30, 18)
+    assert long_run.minutes >= 60
+    summary = week(plan, 1)
+    assert 10_000 * summary.hard_minutes <= 2_000 * summary.minutes
+
+
+# ----- H14 longest run growth ---------------------------------------------------------
+
+
+def test_h14_longest_run_grows_from_long_minutes() -> None:
+    """One slot a week (sat am 240), baseline longest run 60 and load 2000: the long run is
+    as long as H14 allows, max(1.1 x 60, 60 + 15) = 75 in week 1, then max(1.1 x 75,
+    75 + 15) = 90 in week 2."""
+    scenario = probe(
+        weeks=2,
+        athlete={"weekly_minutes": 200, "weekly_load": 2000},
+        availability={"sat": {"am": 240}},
+        rules={"sessions_per_week": [1, 2], "max_long_run_share": 1.0},
+    )
+    plan = solved(scenario)
+    assert [longest_run(plan, 1), longest_run(plan, 2)] == [75, 90]
+    assert all(s.kind == "road_long" for _, s in training(plan))
+
+
+# ----- H15 terrain bands --------------------------------------------------------------
+
+
+def test_h15_band_per_week() -> None:
+    """Bands [0.5, 0.5] in base and build, per week: every week with run minutes has as
+    many road minutes as trail minutes."""
+    scenario = probe(
+        weeks=2,
+        athlete={"weekly_load": 2000},
+        availability=every_day(pm=60),
+        terrain={"road": "all", "trail": "all"},
+        rules={
+            "ratio_scope": "week",
+            "ratio_bands": {**NEUTRAL_BANDS, "base": [0.5, 0.5], "build": [0.5, 0.5]},
+        },
+    )
+    plan = solved(scenario, 3.0)
+    with_runs = [w for w in plan.weeks if w.road_share or w.trail_share]
+    assert with_runs
+    for summary in with_runs:
+        assert (summary.road_share, summary.trail_share) == (0.5, 0.5)
+
+
+def test_h15_waiver_without_trail() -> None:
+    """Default bands (base road 0.65-0.75) but only road is reachable: the week is waived,
+    listed as an H15 shortfall, and its road share is 1."""
+    scenario = probe(availability=every_day(pm=60), rules={"ratio_bands": None})
+    plan = solved(scenario)
+    assert week(plan, 1).road_share == 1.0
+    (waiver,) = [s for s in plan.shortfalls if s.rule == "H15"]
+    assert waiver.week == 1
+    assert "trail" in waiver.message
+
+
+# ----- H16 phase recipes --------------------------------------------------------------
+
+
+def h16_scenario(terrain: dict[str, Any], recipes: str) -> Scenario:
+    """An intermediate athlete, 2 weeks without a race: week 1 base, week 2 build."""
+    return probe(
+        weeks=2,
+        athlete={"level": "intermediate"},
+        availability=every_day(pm=90),
+        terrain=terrain,
+        rules={"recipes": recipes},
+    )
+
+
+def test_h16_base_and_build_recipes() -> None:
+    """Strict: base holds a trail session and 2 road runs; build a long session, a hard road
+    run, an easy session and a cross-training session."""
+    scenario = h16_scenario({"road": "all", "trail": "all", "bike": "all"}, "strict")
+    plan = solved(scenario, 3.0)
+    base = [s for d, s in training(plan) if d < day(MON2)]
+    build = [s for d, s in training(plan) if d >= day(MON2)]
+    assert any(s.terrain is Terrain.TRAIL for s in base)
+    assert sum(1 for s in base if s.modality is Modality.RUN and s.terrain is Terrain.ROAD) >= 2
+    assert any(s.long for s in build)
+    assert any(s.hard and s.modality is Modality.RUN and s.terrain is Terrain.ROAD for s in build)
+    assert any(s.intensity is Intensity.EASY for s in build)
+    assert any(s.modality in (Modality.BIKE, Modality.SWIM, Modality.STRENGTH) for s in build)
+
+
+def test_h16_strict_without_trail_is_infeasible() -> None:
+    assert_infeasible(h16_scenario({"road": "all", "bike": "all"}, "strict"))
+
+
+def test_h16_soft_without_trail_is_a_shortfall() -> None:
+    plan = solved(h16_scenario({"road": "all", "bike": "all"}, "soft"), 3.0)
+    assert missed(plan) == {("H16", 1)}
+    (shortfall,) = [s for s in plan.shortfalls if s.rule == "H16"]
+    assert "a trail session" in shortfall.message
+
+
+# ----- H17 taper and H18 race ---------------------------------------------------------
+
+RACE_WEEK_ONE_PINS = [
+    {"date": day(MON).isoformat(), "slot": "pm", "kind": "road_easy", "minutes": 75},
+    {"date": day(TUE).isoformat(), "slot": "pm", "kind": "road_tempo", "minutes": 60},
+    {"date": day(THU).isoformat(), "slot": "pm", "kind": "road_easy", "minutes": 75},
+    {"date": day(SAT).isoformat(), "slot": "pm", "kind": "road_long", "minutes": 90},
+]
+"""The peak week: 300 minutes, 4 sessions, 1 hard, 1 long (H07, H05, H14 met)."""
+RACE_WEEK_ONE_EXCEPTIONS = [
+    {"date": day(MON).isoformat(), "pm": 75},
+    {"date": day(TUE).isoformat(), "pm": 60},
+    *closed(WED),
+    {"date": day(THU).isoformat(), "pm": 75},
+    *closed(FRI),
+    {"date": day(SAT).isoformat(), "pm": 90},
+    *closed(SUN),
+]
+
+
+def taper_scenario(race_week_availability: dict[str, Any]) -> Scenario:
+    """The race scenario with the peak week pinned to 300 minutes and a baseline load of
+    3000: the peak week's target is min(3000 x 1.15, 3000 x 1.10) = 3300 and the taper's
+    0.5 x 3300 x 6/7 = 1414, which pulls the taper week up."""
+    return race_probe(
+        athlete={
+            "level": "intermediate",
+            "weekly_minutes": 300,
+            "weekly_load": 3000,
+            "long_minutes": 90,
+        },
+        availability=race_week_availability,
+        exceptions=RACE_WEEK_ONE_EXCEPTIONS,
+        pinned=RACE_WEEK_ONE_PINS,
+    )
+
+
+def test_h17_taper_cap() -> None:
+    """The taper week (6 days, race sat) may hold at most 0.60 x 300 = 180 minutes, and the
+    pull makes it hold exactly that (H17's floor is 0.40 x 300 x 6/7 = 102.9)."""
+    plan = solved(taper_scenario(every_day(pm=90)), 3.0)
+    assert [(w.phase, w.days) for w in plan.weeks] == [("peak", 7), ("taper", 6)]
+    assert week(plan, 1).minutes == 300
+    assert week(plan, 2).minutes == 180
+
+
+def test_h18_race_eve_and_taper_floor() -> None:
+    """Race week opens thu pm 60 and fri pm 120 only. Fri is the eve: one easy session of at
+    most 30 minutes though the slot holds 120 (the pull makes it exactly 30); thu, 2 days
+    out, no hard or long session. Race week holds at most 60 + 30 = 90 minutes < H17's
+    floor 0.40 x 300 x 6/7 = 102.9, a listed miss."""
+    plan = solved(taper_scenario({"thu": {"pm": 60}, "fri": {"pm": 120}}), 3.0)
+    (race,) = sessions_on(plan, RACE_DAY)
+    assert race.kind == "race"
+    (eve,) = sessions_on(plan, FRI2)
+    assert (eve.intensity, eve.minutes) == (Intensity.EASY, 30)
+    (thursday,) = sessions_on(plan, THU2)
+    assert not thursday.hard
+    assert not thursday.long
+    assert week(plan, 2).minutes <= 90
+    assert ("H17", 2) in missed(plan)
+
+
+# ----- H20 pins -----------------------------------------------------------------------
+
+
+def test_h20_pin_is_kept_exactly() -> None:
+    """A road_easy of 50 minutes pinned on wed pm: off the 15-minute grid, so only the pin
+    can put it there; every other session is on the grid."""
+    pin = {"date": day(WED).isoformat(), "slot": "pm", "kind": "road_easy", "minutes": 50}
+    plan = solved(probe(availability=every_day(pm=60), pinned=[pin]))
+    pinned = [s for s in sessions_on(plan, WED) if s.slot is Slot.PM]
+    assert [(s.kind, s.minutes) for s in pinned] == [("road_easy", 50)]
+    others = [s for d, s in training(plan) if d != day(WED)]
+    assert all(s.minutes % 15 == 0 for s in others)
