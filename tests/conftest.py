@@ -50,3 +50,29 @@ def shipped_scenario_paths() -> list[Path]:
 def dolomites() -> Scenario:
     """The intermediate trail 50K example of scenario.md."""
     return load_scenario(SCENARIOS / "dolomites-50k-intermediate.yaml")
+
+
+def _register_hypothesis_profiles() -> None:
+    """Hypothesis profiles of the property tests (test_properties.py), chosen by the
+    environment variable ``HYPOTHESIS_PROFILE``: ``ci`` (the default: few examples,
+    horizons of 1-6 weeks, 2 s solves) or ``thorough`` (``make test-thorough``: many more
+    examples, horizons up to 30 weeks, 5 s solves). Horizons and time limits live in
+    strategies.py. A failure prints the falsifying example and a ``@reproduce_failure``
+    blob to replay it; ``pytest --hypothesis-seed=N`` replays a whole run."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    for name, count in (("ci", 10), ("thorough", 100)):
+        settings.register_profile(
+            name,
+            max_examples=count,
+            deadline=None,
+            derandomize=False,
+            print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_register_hypothesis_profiles()
