@@ -102,10 +102,10 @@ def one_set(*keys: Key) -> tuple[frozenset[Key], ...]:
 
 CASES: list[Case] = [
     # Five days with one 60-minute slot, two days closed. Four rest days (H04) leave three
-    # session days; one session per slot (H03) makes that three sessions, H07's recipe
-    # wants four. Road only and a beginner: no hike, trail or H16 recipe in the way (H15 is
-    # waived on trail). Every infeasible set needs H07r (the only minimum that bites), H04
-    # (five days would do) and H03 (else sessions stack in a slot): unique.
+    # session days; one session per slot (a fact of the calendar, never switched off)
+    # makes that three sessions, H07's recipe wants four. Road only and a beginner: no
+    # hike, trail or H16 recipe in the way (H15 is waived on trail). Every infeasible set
+    # needs H07r (the only minimum that bites) and H04 (five days would do): unique.
     Case(
         "rest days and sessions",
         data_of(
@@ -120,7 +120,7 @@ CASES: list[Case] = [
                 "min_hikes_per_week": 0,
             },
         ),
-        one_set(key("H03"), key("H04"), recipe("H07")),
+        one_set(key("H04"), recipe("H07")),
     ),
     # Two days with two slots each, a beginner (no doubles): two sessions a week, H07's
     # recipe wants three. The sessions cap cannot sit below the recipe (validation), so the
@@ -233,8 +233,8 @@ CASES: list[Case] = [
     # Road only, a beginner: Friday 40, Saturday 120, Sunday 40. The long session (H14
     # recipe; road_long, a long run, is demanding) fits only on Saturday; the hard session
     # (H05 recipe) then sits on Friday (H06 from Friday), Sunday (H06 from Saturday) or in
-    # Saturday's slot with the long run (H03: one session per slot, never two hard ones a
-    # day, no doubles). Every set needs both recipes and all three ways shut: unique.
+    # Saturday's slot with the long run (shut by the calendar: Saturday has one slot, and a
+    # slot holds one session). Every set needs both recipes and the two H06 days: unique.
     Case(
         "long run and hard session back to back",
         data_of(
@@ -245,7 +245,6 @@ CASES: list[Case] = [
             rules={"recipes": "strict", "hard_sessions": [1, 1], "min_hikes_per_week": 0},
         ),
         one_set(
-            key("H03"),
             recipe("H05"),
             key("H06", day=4),
             key("H06", day=5),

@@ -14,6 +14,7 @@ rule override, or dropping a pin) that was checked to make the scenario feasible
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from periodize.model.run import new_solver
 from periodize.model.variables import Candidate
 from periodize.plan import Conflict, Plan
 from periodize.scenario import Scenario
-from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
+from periodize.vocabulary import SLOTS, Phase, RaceKind, RecipeMode, Terrain, Weekday
 
 CHECK_TIME_S = 5.0
 """Time limit of one feasibility check while shrinking a core."""
@@ -86,7 +87,7 @@ class _Feasibility:
         self.deadline = deadline
 
     def check(
-        self, keys: Sequence[GuardKey], *, presolve: bool = True
+        self, keys: Sequence[GuardKey], *, presolve: bool = True, whole: bool = False
     ) -> tuple[cp_model.CpSolverStatus, list[int]]:
         """Solve with ``keys`` assumed; the status and, if infeasible, the core (indices)."""
         model = self.built.model
@@ -96,7 +97,9 @@ class _Feasibility:
         solver.parameters.num_workers = 1
         solver.parameters.cp_model_presolve = presolve
         left = self.deadline - time.perf_counter()
-        solver.parameters.max_time_in_seconds = max(0.1, min(CHECK_TIME_S, left))
+        # A shrinking step is capped; the first check (``whole``) may use all that is left,
+        # so a slow proof of infeasibility is never reported as feasible.
+        solver.parameters.max_time_in_seconds = max(0.1, left if whole else min(CHECK_TIME_S, left))
         status = solver.solve(model)
         core = list(solver.sufficient_assumptions_for_infeasibility())
         return status, core if status == cp_model.INFEASIBLE else []
@@ -108,7 +111,7 @@ def holds_together(
     """Whether the rules of ``keys`` (with every other rule switched off) can all hold:
     True feasible, False infeasible, None unknown within the time limit."""
     feasibility = _Feasibility(scenario, time.perf_counter() + time_limit_s)
-    status, _ = feasibility.check(list(keys))
+    status, _ = feasibility.check(list(keys), whole=True)
     if status == cp_model.INFEASIBLE:
         return False
     return True if status in (cp_model.FEASIBLE, cp_model.OPTIMAL) else None
@@ -127,7 +130,9 @@ def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey,
     """Core extraction (presolve off), then deletion until every member is needed."""
     keys = sorted(feasibility.guards)
     by_index = {feasibility.guards[k].index: k for k in keys}
-    status, core = feasibility.check(keys, presolve=False)
+    # Presolve stays on: CP-SAT's core may then be loose, but every member is re-checked
+    # by deletion below, and without presolve a counting argument can take minutes.
+    status, core = feasibility.check(keys, whole=True)
     if status != cp_model.INFEASIBLE:
         return None
     members = sorted(by_index[i] for i in core if i in by_index) or keys
@@ -176,6 +181,36 @@ def _terrain_days(scenario: Scenario, terrain: Terrain) -> str:
     return ", ".join(d.value for d in days) or "never"
 
 
+def _band(scenario: Scenario, week: Week | None) -> str:
+    """H15's band for ``week`` as text, e.g. 'road 0.65-0.75'."""
+    if week is None:
+        return ""
+    bands, race = scenario.resolved_rules.ratio_bands, scenario.race
+    if week.phase is Phase.BASE:
+        measure, band = "road", bands.base
+    elif week.phase is Phase.BUILD or race is None:
+        measure, band = "road", bands.build
+    elif race.kind is RaceKind.TRAIL:
+        measure, band = "trail", bands.peak_trail
+    else:
+        measure, band = "road", bands.peak_road
+    return f"{measure} {band.lo:g}-{band.hi:g}"
+
+
+def _h17_recipe_text(scenario: Scenario, week: Week | None) -> str:
+    rules = scenario.resolved_rules
+    share = rules.taper_volume.lo
+    first = next((w.index for w in scenario.calendar if w.taper), 0)
+    if week is not None and first == 1:
+        reference = scenario.athlete.weekly_minutes
+        need = math.ceil(share * reference * week.days / 7)
+        return (
+            f"H17 wants {need} min in this taper week ({share:g} x the baseline {reference} "
+            f"min x {week.days}/7 days)"
+        )
+    return f"H17 wants taper weeks at {share:.0%} of the highest week before the taper"
+
+
 def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
     rules = scenario.resolved_rules
     recovery = week is not None and week.recovery
@@ -185,7 +220,9 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ),
         ("H04", False): lambda: f"H04 needs {rules.min_rest_days} rest days",
         ("H05", False): lambda: (
-            f"H05 allows at most {1 if recovery else rules.hard_sessions.hi} hard sessions"
+            f"H05 allows at most "
+            f"{min(1, rules.hard_sessions.hi) if recovery else rules.hard_sessions.hi} "
+            "hard sessions (the race counts as one)"
         ),
         ("H05", True): lambda: f"H05 wants at least {rules.hard_sessions.lo} hard sessions",
         ("H06", False): lambda: "H06 forbids demanding sessions on consecutive days",
@@ -220,6 +257,7 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ("H14", True): lambda: "H14 wants one long session",
         ("H15", False): lambda: (
             f"H15 keeps the {week.phase.value if week else ''} terrain share in its band "
+            f"{_band(scenario, week)} "
             f"(road on {_terrain_days(scenario, Terrain.ROAD)}, trail on "
             f"{_terrain_days(scenario, Terrain.TRAIL)})"
         ),
@@ -230,10 +268,11 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ("H17", False): lambda: (
             f"H17 caps taper weeks at {rules.taper_volume.hi:.0%} of the highest week before"
         ),
-        ("H17", True): lambda: (
-            f"H17 wants taper weeks at {rules.taper_volume.lo:.0%} of the highest week before"
+        ("H17", True): lambda: _h17_recipe_text(scenario, week),
+        ("H18", False): lambda: (
+            "H18 allows the day before the race rest or one easy session of at most 30 min, "
+            "and no hard or long work in the 3 days before"
         ),
-        ("H18", False): lambda: "H18 keeps the 3 days before the race free of hard or long work",
         ("H20", False): lambda: f"H20 keeps the pin on day {key.day}",
     }
     text = texts.get((key.rule, key.recipe))
@@ -247,7 +286,8 @@ def _conflict(scenario: Scenario, key: GuardKey) -> Conflict:
     if key.rule == "H20" and date is not None:
         pins = [p for p in scenario.pinned if p.date == date]
         if pins:
-            text = f"H20 pins {pins[0].kind} {pins[0].minutes} min on {date} {pins[0].slot.value}"
+            pinned = ", ".join(f"{p.kind} {p.minutes} min ({p.slot.value})" for p in pins)
+            text = f"H20 pins {pinned} on {date}"
     where = f"week {key.week}" if week is not None else "plan"
     if date is not None and key.rule != "H20":
         where += f" ({date})"
@@ -288,6 +328,10 @@ def _override(scenario: Scenario, key: GuardKey) -> tuple[str, dict[str, Any]] |
         case ("H08", True) if rules.min_hikes_per_week > 0:
             overrides["min_hikes_per_week"] = rules.min_hikes_per_week - 1
             text = f"set min_hikes_per_week: {rules.min_hikes_per_week - 1}"
+        case ("H05", False):
+            lo, hi = rules.hard_sessions.lo, min(14, rules.hard_sessions.hi + 1)
+            overrides["hard_sessions"] = [lo, hi]
+            text = f"set hard_sessions: [{lo}, {hi}] (the race counts as a hard session)"
         case ("H03", False):
             overrides["max_doubles_per_week"] = rules.max_doubles_per_week + 1
             text = f"set max_doubles_per_week: {rules.max_doubles_per_week + 1}"
@@ -314,7 +358,7 @@ def _feasible(data: dict[str, Any], time_limit_s: float) -> bool:
     except ValueError:
         return False
     checker = _Feasibility(scenario, time.perf_counter() + time_limit_s)
-    status, _ = checker.check(sorted(checker.guards))
+    status, _ = checker.check(sorted(checker.guards), whole=True)
     return status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
 
 
@@ -324,8 +368,12 @@ def _checked_fix(
     """The first relaxation of a member that makes the scenario feasible."""
     deadline = time.perf_counter() + time_limit_s
     tried: set[str] = set()
-    for key in members:
-        proposal = _override(scenario, key)
+    proposals = [_override(scenario, key) for key in members]
+    if any(key.recipe for key in members):
+        data = scenario.model_dump(mode="json", exclude_none=True)
+        data["rules"] = {**data.get("rules", {}), "recipes": "soft"}
+        proposals.append(("set recipes: soft (misses become explained shortfalls)", data))
+    for proposal in proposals:
         if proposal is None or proposal[0] in tried:
             continue
         text, data = proposal

@@ -193,6 +193,12 @@ class Scenario(_Frozen):
     @model_validator(mode="after")
     def _coherent(self) -> Self:
         race = self.race
+        try:
+            self.start + dt.timedelta(days=7 * (self.weeks or 1) + 7)
+        except OverflowError:
+            raise ValueError(
+                f"start {self.start}: the plan would run past the last calendar date; start earlier"
+            ) from None
         if race is None and self.weeks is None:
             raise ValueError("weeks is required when there is no goal race (e.g. weeks: 12)")
         if race is not None:

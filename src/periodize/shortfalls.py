@@ -50,12 +50,17 @@ def _where_it_fits(scenario: Scenario, week: Week, test: KindTest, what: str) ->
     )
 
 
+def _has_band(scenario: Scenario, week: Week) -> bool:
+    """Whether H15 measures ``week``: base and build always, peak and taper with a race."""
+    return week.phase in (Phase.BASE, Phase.BUILD) or scenario.race is not None
+
+
 def h15_waivers(scenario: Scenario) -> dict[int, str]:
     """H15: the weeks whose terrain band is waived, with the reason: no allowed run kind on
     road terrain, or none on trail terrain, can be placed on any of the week's dates."""
     waivers: dict[int, str] = {}
     for week in scenario.calendar:
-        if week.is_race_week:
+        if week.is_race_week or not _has_band(scenario, week):
             continue
         road = _days_fitting(scenario, week, lambda k: k.is_run and k.terrain in ROAD_TERRAINS)
         trail = _days_fitting(scenario, week, lambda k: k.is_run and k.terrain in TRAIL_TERRAINS)
@@ -81,7 +86,8 @@ def find_shortfalls(scenario: Scenario, days: Sequence[Day]) -> list[Shortfall]:
         by_week[scenario.week_of(day.date).index].append(day)
     minutes = {i: sum(s.minutes for s in _training(d)) for i, d in by_week.items()}
     loads = {i: sum(s.load for s in _training(d)) for i, d in by_week.items()}
-    loading = [w for w in calendar if not w.taper]
+    first_taper = next((w.index for w in calendar if w.taper), len(calendar) + 1)
+    loading = [w for w in calendar if w.index < first_taper]
     peak_minutes = (
         max(minutes[w.index] for w in loading) if loading else scenario.athlete.weekly_minutes
     )

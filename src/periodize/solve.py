@@ -286,7 +286,9 @@ def _stats(
         objective=objective,
         bound=bound,
         gap=gap,
-        wall_time_s=round(solver.deterministic_time, 3) if deterministic and solver else wall,
+        wall_time_s=(round(solver.deterministic_time, 3) if solver else 0.0)
+        if deterministic
+        else wall,
         workers=options.worker_count,
         seed=options.seed,
         time_limit_s=options.time_limit_s,

@@ -49,8 +49,16 @@ def h04_rest_days(ctx: ModelContext) -> None:
     session; the race day is not a rest day."""
     model = ctx.model
     for day, rest in ctx.rest.items():
-        for candidate in ctx.by_day.get(day, []):
+        candidates = ctx.by_day.get(day, [])
+        for candidate in candidates:
             model.add_implication(rest, ~candidate.chosen)
+        # The same link as one linear row per day: it lets the LP count rest days against
+        # sessions (a pigeonhole argument CP-SAT proves slowly from implications alone).
+        # A slot holds one session: a fact of the calendar (like availability), so this
+        # row is never switched off, and explanations do not name H03 for it.
+        if candidates:
+            slots = len({c.slot for c in candidates})
+            model.add(sum(c.chosen for c in candidates) <= slots * (1 - rest))
     for week in ctx.calendar:
         if not week.full:
             continue
@@ -69,7 +77,7 @@ def h05_hard_sessions(ctx: ModelContext) -> None:
     ``hard_sessions`` (1 in a recovery week)."""
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H05", week.index)
-        cap = 1 if week.recovery else ctx.rules.hard_sessions.hi
+        cap = min(1, ctx.rules.hard_sessions.hi) if week.recovery else ctx.rules.hard_sessions.hi
         sums = ctx.weeks[week.index]
         enforce(ctx.model.add(sums.hard_sessions + race_hard_count(ctx, week) <= cap), guard)
 
@@ -315,9 +323,15 @@ def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
         enforce(ctx.model.add(BP * part <= hi * run), guard)
 
 
+def before_taper(calendar: list[Week]) -> list[Week]:
+    """The weeks before the first taper week (H17's reference weeks)."""
+    first = next((w.index for w in calendar if w.taper), len(calendar) + 1)
+    return [w for w in calendar if w.index < first]
+
+
 def pre_taper_peak_minutes(ctx: ModelContext) -> Expr:
     """The highest weekly minutes before the taper (baseline when there is none)."""
-    loading = [w for w in ctx.calendar if not w.taper]
+    loading = before_taper(ctx.calendar)
     if not loading:
         return ctx.scenario.athlete.weekly_minutes
     top = ctx.model.new_int_var(0, 7 * 1440, "h17_pre_taper_max")
