@@ -31,7 +31,7 @@ from periodize.model.run import new_solver
 from periodize.model.variables import Candidate
 from periodize.plan import Conflict, Plan
 from periodize.scenario import Scenario
-from periodize.vocabulary import SLOTS, Phase, RaceKind, RecipeMode, Terrain, Weekday
+from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
 
 CHECK_TIME_S = 5.0
 """Time limit of one feasibility check while shrinking a core."""
@@ -183,17 +183,10 @@ def _terrain_days(scenario: Scenario, terrain: Terrain) -> str:
 
 def _band(scenario: Scenario, week: Week | None) -> str:
     """H15's band for ``week`` as text, e.g. 'road 0.65-0.75'."""
-    if week is None:
+    found = scenario.terrain_band(week.phase) if week is not None else None
+    if found is None:
         return ""
-    bands, race = scenario.resolved_rules.ratio_bands, scenario.race
-    if week.phase is Phase.BASE:
-        measure, band = "road", bands.base
-    elif week.phase is Phase.BUILD or race is None:
-        measure, band = "road", bands.build
-    elif race.kind is RaceKind.TRAIL:
-        measure, band = "trail", bands.peak_trail
-    else:
-        measure, band = "road", bands.peak_road
+    measure, band = found
     return f"{measure} {band.lo:g}-{band.hi:g}"
 
 

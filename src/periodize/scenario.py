@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from periodize.calendar import Week, build_calendar
 from periodize.catalogue import RACE_KIND, SessionKind, SessionKindOverride, merge_catalogue
-from periodize.rules import RuleOverrides, Rules, resolve_rules
+from periodize.rules import Band, RuleOverrides, Rules, resolve_rules
 from periodize.vocabulary import (
     SLOTS,
     WEEKDAYS,
@@ -386,6 +386,20 @@ class Scenario(_Frozen):
         if access is None:
             return ()
         return WEEKDAYS if access == "all" else tuple(d for d in WEEKDAYS if d in access)
+
+    def terrain_band(self, phase: Phase) -> tuple[Literal["road", "trail"], Band] | None:
+        """H15's band for a week of ``phase``: the share it measures and its bounds; None
+        for peak and taper weeks without a race (docs/rules-interpretation.md, H15)."""
+        bands, race = self.resolved_rules.ratio_bands, self.race
+        if phase is Phase.BASE:
+            return "road", bands.base
+        if phase is Phase.BUILD:
+            return "road", bands.build
+        if race is None:
+            return None
+        if race.kind is RaceKind.TRAIL:
+            return "trail", bands.peak_trail
+        return "road", bands.peak_road
 
     def allowed_kinds(self) -> list[SessionKind]:
         """Kinds the athlete may do at all (H19 removes injury-stressing kinds), race

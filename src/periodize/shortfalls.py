@@ -52,7 +52,7 @@ def _where_it_fits(scenario: Scenario, week: Week, test: KindTest, what: str) ->
 
 def _has_band(scenario: Scenario, week: Week) -> bool:
     """Whether H15 measures ``week``: base and build always, peak and taper with a race."""
-    return week.phase in (Phase.BASE, Phase.BUILD) or scenario.race is not None
+    return scenario.terrain_band(week.phase) is not None
 
 
 def h15_waivers(scenario: Scenario) -> dict[int, str]:

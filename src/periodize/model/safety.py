@@ -16,7 +16,7 @@ from periodize.calendar import Week
 from periodize.model.guards import enforce
 from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums
 from periodize.rules import BP, bp
-from periodize.vocabulary import SLOTS, Intensity, Modality, Phase, RaceKind, RatioScope
+from periodize.vocabulary import SLOTS, Intensity, Modality, RatioScope
 
 
 def h03_one_session_per_slot(ctx: ModelContext) -> None:
@@ -285,17 +285,11 @@ def _longest_growth(ctx: ModelContext, modality: Modality, baseline: int) -> Non
 
 def ratio_band(ctx: ModelContext, week: Week) -> tuple[str, int, int] | None:
     """H15's band for ``week``: which share ('road' or 'trail') and its [lo, hi] in bp."""
-    bands = ctx.rules.ratio_bands
-    race = ctx.scenario.race
-    if week.phase is Phase.BASE:
-        return "road", bp(bands.base.lo), bp(bands.base.hi)
-    if week.phase is Phase.BUILD:
-        return "road", bp(bands.build.lo), bp(bands.build.hi)
-    if race is None:
+    found = ctx.scenario.terrain_band(week.phase)
+    if found is None:
         return None
-    if race.kind is RaceKind.TRAIL:
-        return "trail", bp(bands.peak_trail.lo), bp(bands.peak_trail.hi)
-    return "road", bp(bands.peak_road.lo), bp(bands.peak_road.hi)
+    measure, band = found
+    return measure, bp(band.lo), bp(band.hi)
 
 
 def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:

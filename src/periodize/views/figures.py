@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from periodize.plan import Day, Plan, Session, WeekSummary
 from periodize.scenario import Scenario
-from periodize.vocabulary import Phase, RaceKind
 
 _HEART_RATE_ZONE = re.compile(r"HR zone \d+(?:\s*-\s*\d+)?")
 
@@ -40,18 +39,10 @@ class TerrainBand:
 def terrain_band(scenario: Scenario, week: WeekSummary) -> TerrainBand | None:
     """The terrain band H15 holds ``week`` to, or None when it has none: no-race peak and
     taper weeks (rules-interpretation, H15)."""
-    bands = scenario.resolved_rules.ratio_bands
-    race = scenario.race
-    if week.phase is Phase.BASE:
-        measure, band = "road", bands.base
-    elif week.phase is Phase.BUILD:
-        measure, band = "road", bands.build
-    elif race is None:
+    found = scenario.terrain_band(week.phase)
+    if found is None:
         return None
-    elif race.kind is RaceKind.TRAIL:
-        measure, band = "trail", bands.peak_trail
-    else:
-        measure, band = "road", bands.peak_road
+    measure, band = found
     share = week.trail_share if measure == "trail" else week.road_share
     return TerrainBand(measure, band.lo, band.hi, share)
 
