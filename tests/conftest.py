@@ -56,14 +56,14 @@ def _register_hypothesis_profiles() -> None:
     """Hypothesis profiles of the property tests (test_properties.py), chosen by the
     environment variable ``HYPOTHESIS_PROFILE``: ``ci`` (the default: few examples,
     horizons of 1-6 weeks, 2 s solves) or ``thorough`` (``make test-thorough``: many more
-    examples, horizons up to 30 weeks, 5 s solves). Horizons and time limits live in
+    examples, horizons up to 30 weeks, 3 s solves). Horizons and time limits live in
     strategies.py. A failure prints the falsifying example and a ``@reproduce_failure``
     blob to replay it; ``pytest --hypothesis-seed=N`` replays a whole run."""
     import os
 
     from hypothesis import HealthCheck, settings
 
-    for name, count in (("ci", 10), ("thorough", 100)):
+    for name, count in (("ci", 10), ("thorough", 200)):
         settings.register_profile(
             name,
             max_examples=count,

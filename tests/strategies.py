@@ -5,7 +5,7 @@ Every strategy builds a plain dict (what a YAML file parses into) and the valid 
 checked with `Scenario.model_validate` as they are drawn, so a strategy bug shows up as a
 failure here rather than as a skipped example. Horizons and solve time limits follow the
 Hypothesis profile selected by ``HYPOTHESIS_PROFILE`` (see conftest.py): ``ci`` keeps
-horizons to 1-6 weeks and solves to about 2 s, ``thorough`` goes up to 30 weeks and 5 s.
+horizons to 1-6 weeks and solves to about 2 s, ``thorough`` goes up to 30 weeks and 3 s.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 THOROUGH = PROFILE == "thorough"
 MAX_WEEKS = 30 if THOROUGH else 6
 """The longest horizon drawn under the active profile."""
-TIME_LIMIT_S = 5.0 if THOROUGH else 2.0
+TIME_LIMIT_S = 3.0 if THOROUGH else 2.0
 """The solve time limit under the active profile."""
 
 DAYS = [day.value for day in WEEKDAYS]
