@@ -140,10 +140,14 @@ def _hint(built: BuiltModel, sessions: Sessions) -> None:
             model.add_hint(units, planned[1] // grid if chosen and planned else 0)
 
 
-def _complete_hint(built: BuiltModel, sessions: Sessions, options: SolveOptions) -> float:
+def _complete_hint(
+    built: BuiltModel, sessions: Sessions, started: float, progress: ProgressHook | None
+) -> float:
     """Hint every variable of the model from ``sessions``: fix a copy of the model to them,
     let propagation complete the assignment, and hint all of it (CP-SAT starts at once
-    from a complete, feasible hint; an incomplete one costs it seconds to repair).
+    from a complete, feasible hint; an incomplete one costs it seconds to repair). The
+    completed plan is the first complete plan of the solve: it is reported to ``progress``
+    as stage ``construction`` with its objective (bound 0: nothing is proven yet).
     Returns the deterministic time spent."""
     _hint(built, sessions)
     fixed = built.model.clone()
@@ -163,6 +167,9 @@ def _complete_hint(built: BuiltModel, sessions: Sessions, options: SolveOptions)
         for index in range(len(model.proto.variables)):
             variable = model.get_int_var_from_proto_index(index)
             model.add_hint(variable, solver.value(variable))
+        if progress is not None:
+            elapsed = time.perf_counter() - started
+            progress(Progress("construction", elapsed, solver.value(built.objective) / SCALE, 0))
     return solver.deterministic_time
 
 
@@ -209,7 +216,7 @@ def _solve(
     model = built.model
     proven = True
     if constructed is not None:
-        clock.spend_deterministic(_complete_hint(built, constructed, options))
+        clock.spend_deterministic(_complete_hint(built, constructed, started, progress))
 
     fallback: cp_model.CpSolver | None = None
     if built.ctx.guards.recipe:
