@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from periodize.batch import batch_command
 from periodize.check import check
 from periodize.explain import explain, explain_day
 from periodize.loading import InputError, load_plan, load_scenario
@@ -336,6 +337,9 @@ def check_command(scenario_file: str, plan_file: str) -> None:
 def schema() -> None:
     """Print the scenario JSON Schema."""
     click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+cli.add_command(batch_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,317 @@
+"""``periodize batch``: many scenarios on the local process pool and on a real Dask
+LocalCluster (worker processes on loopback), with a bad file, an infeasible scenario and
+a worker killed mid-batch; resume; outputs that never look complete half-written;
+worker-count advice.
+
+Every scenario is one week long and solved in a second with one CP-SAT worker. The
+worker kill is real: the test-only hook `CRASH_ONCE_ENV` makes the first solve of one
+scenario SIGKILL its own process, so the pool breaks (or the Dask nanny restarts the
+worker) and the retry path runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import CliResult
+from periodize.batch.command import choose_parallelism
+from periodize.batch.jobs import CRASH_ONCE_ENV, Job, Outcome, Verdict, usable_cores
+from periodize.batch.outputs import RECORD_FILE, completed_outcome, write_outcome
+from periodize.check import check
+from periodize.loading import load_plan, scenario_from_text
+from periodize.plan import Status
+
+RunCli = Callable[..., CliResult]
+
+SMALL = """\
+name: Batch probe {index}
+start: 2027-01-04
+weeks: 1
+athlete: {{level: beginner, weekly_minutes: {minutes}, long_minutes: 60}}
+availability: {{tue: {{pm: 60}}, thu: {{pm: 60}}, sat: {{am: 120}}}}
+terrain: {{road: all, trail: [sat]}}
+"""
+"""One week, three open slots: solved (feasible or optimal) within a second."""
+
+STRICT = SMALL.format(index="strict", minutes=200) + "rules: {recipes: strict}\n"
+"""Strict recipes: H08 wants 2 hikes and only sat's one slot has trail: infeasible."""
+
+BAD = SMALL.format(index="bad", minutes=200) + "colour: blue\n"
+"""An unknown key: an input error."""
+
+GOOD = ("alpha", "bravo", "crash", "delta")
+"""The scenarios that must get a plan; ``crash`` kills its worker on its first solve."""
+
+SOLVE = ("--time-limit", "1", "--workers", "1", "--quiet")
+
+
+def write_scenarios(folder: Path) -> Path:
+    """Four good scenarios, a bad one and an infeasible one in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, name in enumerate(GOOD):
+        text = SMALL.format(index=name, minutes=180 + 10 * index)
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (folder / "bad.yaml").write_text(BAD, encoding="utf-8")
+    (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
+    return folder
+
+
+def summary_rows(out: Path) -> list[dict[str, str]]:
+    with (out / "summary.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def assert_complete_batch(folder: Path, out: Path, result: CliResult) -> list[dict[str, str]]:
+    """Every good scenario has a checked plan and its views; the bad one its error and no
+    output; the infeasible one its explanation; one summary row per scenario."""
+    # the infeasible scenario (3) outranks the bad file (2)
+    assert result.exit_code == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    rows = summary_rows(out)
+    assert [row["scenario"] for row in rows] == [
+        "alpha",
+        "bad",
+        "bravo",
+        "crash",
+        "delta",
+        "strict",
+    ]
+    by_name = {row["scenario"]: row for row in rows}
+    for name in GOOD:
+        assert by_name[name]["status"] in ("optimal", "feasible"), by_name[name]
+        scenario = scenario_from_text((folder / f"{name}.yaml").read_text(encoding="utf-8"))
+        plan = load_plan(out / name / "plan.json")
+        assert plan.scenario == f"Batch probe {name}"
+        assert plan.has_plan
+        assert check(scenario, plan) == []
+        assert (out / name / "plan.md").read_text(encoding="utf-8").startswith("#")
+        assert (out / name / RECORD_FILE).is_file()
+        assert by_name[name]["objective"] == str(plan.stats.objective)
+        assert by_name[name]["worker"]
+    assert by_name["bad"]["status"] == "error"
+    assert "colour" in by_name["bad"]["message"]
+    assert "unknown key 'colour'" in result.stderr  # the loader's one-liner, as it is
+    assert not (out / "bad").exists()
+    assert by_name["strict"]["status"] == "infeasible"
+    assert "H08" in by_name["strict"]["message"]
+    strict = load_plan(out / "strict" / "plan.json")
+    assert strict.status is Status.INFEASIBLE
+    assert any("H08" in conflict.rules for conflict in strict.conflicts)
+    assert not (out / "strict" / "plan.md").exists()  # no views without a plan
+    # no temporary file left behind anywhere
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    return rows
+
+
+@pytest.fixture
+def crash_marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Arm the test-only hook: the first solve of ``crash`` kills its worker process."""
+    marker = tmp_path / "crashed-once"
+    monkeypatch.setenv(CRASH_ONCE_ENV, f"crash:{marker}")
+    return marker
+
+
+# ----- the local process pool ----------------------------------------------------------
+
+
+def test_local_pool_survives_bad_infeasible_and_a_killed_worker(
+    run_cli: RunCli, tmp_path: Path, crash_marker: Path
+) -> None:
+    folder = write_scenarios(tmp_path / "scenarios")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(folder), "-o", str(out), "--jobs", "2", "--format", "md", *SOLVE)
+    assert crash_marker.exists()  # the worker really was killed once
+    rows = assert_complete_batch(folder, out, result)
+    by_name = {row["scenario"]: row for row in rows}
+    # the killed scenario's second attempt solved it; a first attempt always solves
+    # the others, unless they shared the pool that broke (then they got a second)
+    assert by_name["crash"]["attempts"] == "2"
+    assert all(by_name[name]["attempts"] in ("1", "2") for name in GOOD)
+
+
+def test_retries_are_bounded(run_cli: RunCli, tmp_path: Path, crash_marker: Path) -> None:
+    """With --retries 0 the killed scenario ends as crashed (exit 5); the rest solve."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("alpha", "crash"):
+        (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(folder), "-o", str(out), "--jobs", "1", "--retries", "0", *SOLVE)
+    assert result.exit_code == 5, result.stderr
+    by_name = {row["scenario"]: row for row in summary_rows(out)}
+    assert by_name["crash"]["status"] == "crashed"
+    assert by_name["crash"]["attempts"] == "1"
+    assert not (out / "crash" / "plan.json").exists()
+    assert by_name["alpha"]["status"] in ("optimal", "feasible")
+    assert load_plan(out / "alpha" / "plan.json").has_plan
+
+
+# ----- a Dask cluster ------------------------------------------------------------------
+
+
+def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
+    run_cli: RunCli, tmp_path: Path, crash_marker: Path
+) -> None:
+    """A real LocalCluster: two worker processes on loopback under nannies; the batch
+    connects to its scheduler with --scheduler. The killed worker's task is rescheduled
+    on the other worker (the nanny restarts the dead one)."""
+    from distributed import LocalCluster
+
+    folder = write_scenarios(tmp_path / "scenarios")
+    out = tmp_path / "out"
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        address = cluster.scheduler_address
+        result = run_cli(
+            "batch", str(folder), "-o", str(out), "--scheduler", address, "--format", "md", *SOLVE
+        )
+    assert address.startswith("tcp://127.0.0.1:")
+    assert crash_marker.exists()  # the worker really was killed once
+    rows = assert_complete_batch(folder, out, result)
+    assert all(row["worker"].startswith("127.0.0.1:") for row in rows)  # Dask workers
+
+
+def test_local_cluster_option_and_resume(run_cli: RunCli, tmp_path: Path) -> None:
+    """--local-cluster starts its own cluster. Then --resume solves again only what is
+    not complete: a folder without its record (an interrupted write) and a scenario
+    whose file changed; the others are kept untouched."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("alpha", "bravo", "delta"):
+        (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
+    (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_cli("batch", str(folder), "-o", str(out), "--local-cluster", "--jobs", "2", *SOLVE)
+    assert first.exit_code == 3, first.stderr
+    assert {row["status"] for row in summary_rows(out)} <= {"optimal", "feasible", "infeasible"}
+
+    kept = {name: (out / name / "plan.json").stat().st_mtime_ns for name in ("alpha", "strict")}
+    (out / "bravo" / RECORD_FILE).unlink()  # as if interrupted before the record
+    changed = SMALL.format(index="delta changed", minutes=210)
+    (folder / "delta.yaml").write_text(changed, encoding="utf-8")
+
+    second = run_cli("batch", str(folder), "-o", str(out), "--resume", *SOLVE)
+    assert second.exit_code == 3, second.stderr
+    by_name = {row["scenario"]: row for row in summary_rows(out)}
+    assert by_name["alpha"]["message"] == "kept from an earlier run"
+    assert by_name["strict"]["message"].startswith("kept from an earlier run; infeasible")
+    assert "kept" not in by_name["bravo"]["message"]
+    assert "kept" not in by_name["delta"]["message"]
+    assert load_plan(out / "delta" / "plan.json").scenario == "Batch probe delta changed"
+    assert (out / "bravo" / RECORD_FILE).is_file()
+    for name, mtime in kept.items():
+        assert (out / name / "plan.json").stat().st_mtime_ns == mtime
+
+
+# ----- outputs -------------------------------------------------------------------------
+
+
+def test_a_write_interrupted_before_the_record_is_not_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record goes last: if writing stops at the plan JSON, resume solves again."""
+    import periodize.cli
+
+    job = Job("x.yaml", "x", "name: x\n")
+    outcome = Outcome(
+        "x",
+        "x.yaml",
+        Verdict.FEASIBLE,
+        objective=1,
+        files={"plan.md": "# x\n", "plan.json": "{}\n"},
+    )
+    write_outcome(tmp_path, outcome, job.digest)
+    assert completed_outcome(tmp_path, job, ["md"]) is not None
+    assert completed_outcome(tmp_path, job, ["md", "html"]) is None  # a view missing
+    assert completed_outcome(tmp_path, Job("x.yaml", "x", "name: y\n"), ["md"]) is None
+
+    real = periodize.cli.write_atomically
+
+    def failing(path: Path, text: str) -> None:
+        if path.name == "plan.json":
+            raise OSError("disk full")
+        real(path, text)
+
+    monkeypatch.setattr(periodize.cli, "write_atomically", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write_outcome(tmp_path, outcome, job.digest)
+    assert not (tmp_path / "x" / RECORD_FILE).exists()
+    assert completed_outcome(tmp_path, job, ["md"]) is None
+
+
+def test_unknown_outcomes_are_solved_again_on_resume(tmp_path: Path) -> None:
+    job = Job("x.yaml", "x", "name: x\n")
+    outcome = Outcome("x", "x.yaml", Verdict.UNKNOWN, files={"plan.json": "{}\n"})
+    write_outcome(tmp_path, outcome, job.digest)
+    assert json.loads((tmp_path / "x" / RECORD_FILE).read_text("utf-8"))["status"] == "unknown"
+    assert completed_outcome(tmp_path, job, []) is None
+
+
+# ----- the command line ----------------------------------------------------------------
+
+
+def test_missing_file_duplicate_names_and_empty_glob(run_cli: RunCli, tmp_path: Path) -> None:
+    """Exit 2 for input problems; an oversubscribed --jobs warns on stderr."""
+    out = tmp_path / "out"
+    jobs = str(usable_cores() + 1)
+    missing = run_cli("batch", str(tmp_path / "nowhere.yaml"), "-o", str(out), "-j", jobs, *SOLVE)
+    assert missing.exit_code == 2
+    assert "nowhere.yaml: no such file" in missing.stderr
+    assert "warning:" in missing.stderr
+    assert "cores" in missing.stderr
+    assert summary_rows(out)[0]["status"] == "error"
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for sub in ("a", "b"):
+        (tmp_path / sub / "same.yaml").write_text(STRICT, encoding="utf-8")
+    twice = run_cli("batch", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), *SOLVE)
+    assert twice.exit_code == 2
+    assert "would both write to same/" in twice.stderr
+
+    empty = run_cli("batch", str(tmp_path / "*.nothing"), "-o", str(out), *SOLVE)
+    assert empty.exit_code == 2
+    assert "no scenario file matches" in empty.stderr
+
+    both = run_cli("batch", str(tmp_path / "a"), "-o", str(out), "--local-cluster",
+                   "--scheduler", "tcp://127.0.0.1:1", *SOLVE)  # fmt: skip
+    assert both.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("cores", "jobs", "workers", "expected"),
+    [
+        (8, None, None, (8, 1)),  # one single-worker solve per core
+        (8, None, 2, (4, 2)),
+        (8, 2, None, (2, 4)),
+        (8, 3, None, (3, 2)),
+        (2, 4, None, (4, 1)),  # more solves than cores: one worker each, and a warning
+        (1, None, 4, (1, 4)),
+    ],
+)
+def test_choose_parallelism(
+    cores: int, jobs: int | None, workers: int | None, expected: tuple[int, int]
+) -> None:
+    chosen = choose_parallelism(cores, jobs, workers)
+    assert (chosen.jobs, chosen.workers) == expected
+    assert (chosen.warning is not None) == (chosen.jobs * chosen.workers > cores)
+
+
+def test_oversubscription_warning_names_a_fix() -> None:
+    warning = choose_parallelism(4, 4, 2).warning
+    assert warning is not None
+    assert "8 threads on 4 cores" in warning
+    assert "--jobs 2" in warning
+    assert "--workers 1" in warning
+    assert choose_parallelism(4, 2, 2).warning is None
+    assert choose_parallelism(4, None, 8, deterministic=True).workers == 1
