@@ -19,12 +19,14 @@ from periodize.scenario import Scenario
 from periodize.vocabulary import (
     CROSS_TRAINING,
     ROAD_TERRAINS,
+    SLOTS,
     TRAIL_TERRAINS,
     Intensity,
     Level,
     Modality,
     Phase,
     RaceKind,
+    Terrain,
     Weekday,
 )
 
@@ -40,13 +42,34 @@ def _weekday_list(days: Sequence[dt.date]) -> str:
     return ", ".join(Weekday.of(day).value for day in days) or "no day"
 
 
+def _what_it_needs(scenario: Scenario, test: KindTest) -> str:
+    """The calendar fact a session passing ``test`` needs: the shortest slot (on the duration
+    grid) any allowed kind takes, and the terrains that would serve."""
+    kinds = [k for k in scenario.allowed_kinds() if test(k)]
+    if not kinds:
+        return "no allowed session kind is one (the injuries exclude them all)"
+    grid = scenario.resolved_rules.grid_minutes
+    shortest = min(-(-k.minutes[0] // grid) * grid for k in kinds)
+    terrains = sorted({k.terrain.value for k in kinds})
+    where = (
+        "on any day"
+        if Terrain.ANY.value in terrains
+        else f"on a day with {' or '.join(terrains)} access"
+    )
+    return f"it needs {shortest} minutes in one slot {where}"
+
+
 def _where_it_fits(scenario: Scenario, week: Week, test: KindTest, what: str) -> str:
     days = _days_fitting(scenario, week, test)
     if not days:
-        return f"no day that week has the time and terrain for {what}"
+        return (
+            f"no day that week has the time and terrain for {what}: "
+            f"{_what_it_needs(scenario, test)}"
+        )
     return (
-        f"{what} fits only on {_weekday_list(days)} that week, and the safety rules "
-        "(rest days, no back-to-back demanding days, load caps) left no room for more"
+        f"{what} fits only on {_weekday_list(days)} that week, and the other rules "
+        "(rest days, no back-to-back demanding days, load caps, the terrain band, the "
+        "week's other recipes) left no room for it"
     )
 
 
@@ -98,6 +121,37 @@ def find_shortfalls(scenario: Scenario, days: Sequence[Day]) -> list[Shortfall]:
 
     race = scenario.race
     level = scenario.athlete.level
+
+    def _room(week: Week, need: int) -> str:
+        """H07's calendar fact: how many sessions the week's open slots make room for, and
+        what would make room for ``need``."""
+        kinds = scenario.allowed_kinds()
+        open_days = _days_fitting(scenario, week, lambda _kind: True)
+        doubles = sum(
+            1
+            for day in open_days
+            if all(
+                any(
+                    scenario.reachable(k.terrain, day) and scenario.grid_durations(day, slot, k)
+                    for k in kinds
+                )
+                for slot in SLOTS
+            )
+        )
+        training_days = min(len(open_days), 7 - rules.min_rest_days)
+        room = training_days + min(rules.max_doubles_per_week, doubles, training_days)
+        fact = (
+            f"slots are open on {len(open_days)} days ({_weekday_list(open_days)}), "
+            f"{rules.min_rest_days} of the 7 must be rest days (H04) and "
+            f"{rules.max_doubles_per_week} doubles are allowed (H03): room for {room}"
+        )
+        if room >= need:
+            return fact + ", but the other rules (load caps, hard-day spacing) left no room"
+        more = need - room
+        if len(open_days) + more <= 7 - rules.min_rest_days:
+            return fact + f"; an open slot on {more} more day{'s' if more > 1 else ''} would fix it"
+        return fact + "; more doubles (max_doubles_per_week) would fix it"
+
     for week in calendar:
         sessions = _training(by_week[week.index])
         race_hard = 1 if week.is_race_week and race is not None else 0
@@ -112,14 +166,7 @@ def find_shortfalls(scenario: Scenario, days: Sequence[Day]) -> list[Shortfall]:
         # H07 recipe
         need = rules.sessions_per_week.lo - (1 if week.recovery else 0)
         if week.full and len(sessions) < need:
-            open_days = [d for d in week.dates() if scenario.day_minutes(d) > 0]
-            miss(
-                "H07",
-                week,
-                f"{len(sessions)} sessions, H07 wants {need}: slots are open on "
-                f"{len(open_days)} days ({_weekday_list(open_days)}) and "
-                f"{rules.min_rest_days} of the 7 must be rest days (H04)",
-            )
+            miss("H07", week, f"{len(sessions)} sessions, H07 wants {need}: {_room(week, need)}")
         # H08 recipe
         if (
             (race is None or race.kind is RaceKind.TRAIL)
