@@ -35,7 +35,7 @@ test-thorough: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -q --hypothesis-show-statistics tests/test_properties.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
