@@ -46,7 +46,7 @@ from periodize.catalogue import RACE_KIND, SessionKind
 from periodize.plan import Day, Plan, Session, Status, summarise_week
 from periodize.rules import BP, bp
 from periodize.scenario import Scenario
-from periodize.shortfalls import find_shortfalls, h15_waivers
+from periodize.shortfalls import find_shortfalls
 from periodize.targets import target_loads
 from periodize.vocabulary import (
     SLOTS,
@@ -144,7 +144,11 @@ class _Planner:
         self.level = scenario.athlete.level
         self.dates = scenario.dates
         self.pins = {((pin.date - scenario.start).days, pin.slot): pin for pin in scenario.pinned}
-        self.waived = set(h15_waivers(scenario))
+        self.exceptions = {exception.date for exception in scenario.exceptions}
+        calendar = scenario.calendar
+        self.first_taper = next((w.index for w in calendar if w.taper), len(calendar) + 1)
+        self._units_cache: dict[tuple[dt.date | Weekday, Slot, str], range | None] = {}
+        self.waived = self._waivers()
         athlete = scenario.athlete
         self.history = _History(
             longest_run=athlete.long_minutes, longest_hike=athlete.baseline_long_hike
@@ -154,10 +158,39 @@ class _Planner:
     # ----- facts -----
 
     def _units(self, day: int, slot: Slot, kind: SessionKind) -> range | None:
+        """H01, H02: the grid durations ``kind`` may take in this slot, or None. Cached by
+        weekday (a date's availability is its weekday's unless it is an exception)."""
         date = self.dates[day]
-        if not self.s.reachable(kind.terrain, date):
-            return None
-        return self.s.grid_durations(date, slot, kind)
+        where: dt.date | Weekday = date if date in self.exceptions else Weekday.of(date)
+        key = (where, slot, kind.id)
+        if key in self._units_cache:
+            return self._units_cache[key]
+        units = None
+        if self.s.reachable(kind.terrain, date):
+            units = self.s.grid_durations(date, slot, kind)
+        self._units_cache[key] = units
+        return units
+
+    def _waivers(self) -> set[int]:
+        """H15's waived weeks (as `periodize.shortfalls.h15_waivers` finds them): no
+        allowed road run, or no trail run, fits on any date of the week."""
+        road = [k for k in self.kinds if k.is_road_run]
+        trail = [k for k in self.kinds if k.is_trail_run]
+        waived: set[int] = set()
+        for week in self.s.calendar:
+            if week.is_race_week or self.s.terrain_band(week.phase) is None:
+                continue
+            first = 7 * (week.index - 1)
+            days = range(first, first + week.days)
+            for kinds in (road, trail):
+                if not any(
+                    self._units(day, slot, kind) is not None
+                    for day in days
+                    for slot in SLOTS
+                    for kind in kinds
+                ):
+                    waived.add(week.index)
+        return waived
 
     def _growth_cap(self, longest: int) -> int:
         increase = self.rules.long_increase
@@ -316,6 +349,17 @@ class _Planner:
             days.remove(race_day)
         doubles = sum(1 for items in used.values() if len(items) > 1)
         prefs = s.preferences
+        # what fits where this week (H01, H02), computed once
+        options = {
+            day: [
+                (slot, kind, units)
+                for slot in SLOTS
+                if (day, slot) not in self.pins
+                for kind in self.kinds
+                if (units := self._units(day, slot, kind)) is not None
+            ]
+            for day in days
+        }
         for role in roles:
             if len(placed) >= rules.sessions_per_week.hi:
                 break
@@ -323,7 +367,7 @@ class _Planner:
                 continue
             best: tuple[float, int, Slot, SessionKind, range] | None = None
             for rank, test in enumerate(role.tests):
-                kinds = [k for k in self.kinds if test(k)]
+                kinds = {k.id for k in self.kinds if test(k)}
                 for day in days:
                     items = used.get(day, [])
                     is_double = bool(items)
@@ -337,31 +381,27 @@ class _Planner:
                     if race_day is not None and race_day - 1 == day:
                         continue
                     weekday = Weekday.of(self.dates[day])
-                    for kind in kinds:
-                        if kind.hard and any(i.kind.hard for i in items):
+                    taken = {i.slot for i in items}
+                    hard_today = any(i.kind.hard for i in items)
+                    eve = race_day is not None and race_day - 3 <= day < race_day
+                    next_to_demanding = day - 1 in demanding or day + 1 in demanding
+                    for slot, kind, units in options[day]:
+                        if kind.id not in kinds or slot in taken:
                             continue
-                        if (
-                            race_day is not None
-                            and race_day - 3 <= day < race_day
-                            and (kind.hard or kind.long)
-                        ):
+                        if kind.hard and hard_today:
                             continue
-                        if kind.is_demanding and (day - 1 in demanding or day + 1 in demanding):
+                        if eve and (kind.hard or kind.long):
                             continue
-                        for slot in SLOTS:
-                            if (day, slot) in self.pins or any(i.slot is slot for i in items):
-                                continue
-                            units = self._units(day, slot, kind)
-                            if units is None:
-                                continue
-                            score = self._score(
-                                role, kind, day, slot, units, weekday, placed, demanding
-                            )
-                            score += 1000 * rank + (500 if is_double else 0)
-                            if prefs.rest_day is not None and weekday == prefs.rest_day:
-                                score += 300
-                            if best is None or score < best[0]:
-                                best = (score, day, slot, kind, units)
+                        if next_to_demanding and kind.is_demanding:
+                            continue
+                        score = self._score(
+                            role, kind, day, slot, units, weekday, placed, demanding
+                        )
+                        score += 1000 * rank + (500 if is_double else 0)
+                        if prefs.rest_day is not None and weekday == prefs.rest_day:
+                            score += 300
+                        if best is None or score < best[0]:
+                            best = (score, day, slot, kind, units)
                 if best is not None:
                     break
             if best is None:
@@ -535,7 +575,7 @@ class _Planner:
         return max(self.history.minutes[w.index - 1] for w in loading)
 
     def _first_taper(self) -> int:
-        return next((w.index for w in self.s.calendar if w.taper), len(self.s.calendar) + 1)
+        return self.first_taper
 
     def _fit(self, week: Week, placed: list[_Placed]) -> list[_Placed]:
         """The largest easy-session length that keeps the week under its target load and
@@ -619,6 +659,10 @@ class _Planner:
             for p in placed:
                 if p.kind.long and not p.fixed and p.kind.is_run and part_of(p) != raise_part:
                     moves.append(self._resize(p, -grid))
+            for p in placed:
+                if p.kind.hard and not p.fixed and p.kind.is_run:
+                    moves.append(self._resize(p, grid if part_of(p) == raise_part else -grid))
+            moves.append(self._add_run(week, placed, raise_part, part_of))
             applied = False
             for move in moves:
                 undo = move()
@@ -641,6 +685,82 @@ class _Planner:
             return max(0.0, lo - share, share - hi)
 
         return distance(now) < distance(before)
+
+    def _add_run(
+        self,
+        week: Week,
+        placed: list[_Placed],
+        to_part: bool,
+        part_of: Callable[[_Placed], bool],
+    ) -> Callable[[], Callable[[], None] | None]:
+        """A move that adds a short easy run on the band's side (``to_part``) on a free day
+        (or as a double where doubles are left), when the week has room for one more
+        session, and shortens the longest other sessions until the week's caps hold."""
+
+        def move() -> Callable[[], None] | None:
+            rules = self.rules
+            if len(placed) >= rules.sessions_per_week.hi:
+                return None
+            first = 7 * (week.index - 1)
+            days = set(range(first, first + week.days))
+            by_day: dict[int, list[_Placed]] = {}
+            for p in placed:
+                by_day.setdefault(p.day, []).append(p)
+            race_day = self.race_day
+            max_days = 7 - rules.min_rest_days if week.full else week.days
+            if race_day is not None and race_day in days:
+                days.discard(race_day)
+                days.discard(race_day - 1)
+                max_days -= 1 if week.full else 0
+            doubles = sum(1 for items in by_day.values() if len(items) > 1)
+            free = sorted(days - set(by_day)) if len(by_day) < max_days else []
+            if doubles < rules.max_doubles_per_week:
+                free += sorted(d for d in days if len(by_day.get(d, [])) == 1)
+            for day in free:
+                taken = {p.slot for p in by_day.get(day, [])}
+                for slot in SLOTS:
+                    if (day, slot) in self.pins or slot in taken:
+                        continue
+                    for kind in self.kinds:
+                        if not kind.is_run or kind.long or kind.hard:
+                            continue
+                        if kind.intensity is not Intensity.EASY:
+                            continue
+                        probe = _Placed(day, slot, kind, "easy", 1.0, 0, 0)
+                        if part_of(probe) != to_part:
+                            continue
+                        units = self._units(day, slot, kind)
+                        if units is None:
+                            continue
+                        probe.lo, probe.hi = units[0], units[-1]
+                        probe.minutes = units[0] * self.grid
+                        return self._insert(week, placed, probe)
+            return None
+
+        return move
+
+    def _insert(self, week: Week, placed: list[_Placed], new: _Placed) -> Callable[[], None]:
+        """Add ``new`` to the week and shorten the longest other sessions (a grid step at a
+        time, at most eight) until the week's caps hold; the undo of all of it."""
+        before = [(p, p.minutes) for p in placed]
+        placed.append(new)
+
+        def undo() -> None:
+            placed.remove(new)
+            for p, minutes in before:
+                p.minutes = minutes
+
+        for _ in range(8):
+            if self._week_ok(week, placed):
+                break
+            shorter = [
+                p for p in placed if p is not new and not p.fixed and p.minutes > p.lo * self.grid
+            ]
+            if not shorter:
+                break
+            longest = max(shorter, key=lambda p: (p.minutes * p.kind.rpe, p.kind.long))
+            longest.minutes -= self.grid
+        return undo
 
     def _resize(self, p: _Placed, delta: int) -> Callable[[], Callable[[], None] | None]:
         def move() -> Callable[[], None] | None:
