@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import CliResult
+from conftest import SCENARIOS, CliResult
 from periodize.batch.command import choose_parallelism
 from periodize.batch.jobs import CRASH_ONCE_ENV, Job, Outcome, Verdict, usable_cores
 from periodize.batch.outputs import RECORD_FILE, completed_outcome, write_outcome
@@ -181,36 +187,77 @@ def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     assert all(row["worker"].startswith("127.0.0.1:") for row in rows)  # Dask workers
 
 
-def test_local_cluster_option_and_resume(run_cli: RunCli, tmp_path: Path) -> None:
-    """--local-cluster starts its own cluster. Then --resume solves again only what is
-    not complete: a folder without its record (an interrupted write) and a scenario
-    whose file changed; the others are kept untouched."""
+def test_local_cluster_option(run_cli: RunCli, tmp_path: Path) -> None:
+    """--local-cluster starts its own LocalCluster (worker processes on loopback)."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
-    for name in ("alpha", "bravo", "delta"):
-        (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
+    (folder / "alpha.yaml").write_text(SMALL.format(index="alpha", minutes=200), "utf-8")
     (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
     out = tmp_path / "out"
-    first = run_cli("batch", str(folder), "-o", str(out), "--local-cluster", "--jobs", "2", *SOLVE)
-    assert first.exit_code == 3, first.stderr
-    assert {row["status"] for row in summary_rows(out)} <= {"optimal", "feasible", "infeasible"}
+    result = run_cli("batch", str(folder), "-o", str(out), "--local-cluster", "-j", "2", *SOLVE)
+    assert result.exit_code == 3, result.stderr
+    rows = summary_rows(out)
+    assert [(row["scenario"], row["status"] == "infeasible") for row in rows] == [
+        ("alpha", False),
+        ("strict", True),
+    ]
+    assert all(row["worker"].startswith("127.0.0.1:") for row in rows)
+    assert load_plan(out / "alpha" / "plan.json").has_plan
 
-    kept = {name: (out / name / "plan.json").stat().st_mtime_ns for name in ("alpha", "strict")}
-    (out / "bravo" / RECORD_FILE).unlink()  # as if interrupted before the record
-    changed = SMALL.format(index="delta changed", minutes=210)
-    (folder / "delta.yaml").write_text(changed, encoding="utf-8")
 
-    second = run_cli("batch", str(folder), "-o", str(out), "--resume", *SOLVE)
-    assert second.exit_code == 3, second.stderr
-    by_name = {row["scenario"]: row for row in summary_rows(out)}
-    assert by_name["alpha"]["message"] == "kept from an earlier run"
-    assert by_name["strict"]["message"].startswith("kept from an earlier run; infeasible")
-    assert "kept" not in by_name["bravo"]["message"]
-    assert "kept" not in by_name["delta"]["message"]
-    assert load_plan(out / "delta" / "plan.json").scenario == "Batch probe delta changed"
-    assert (out / "bravo" / RECORD_FILE).is_file()
+def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the batch's process group) mid-batch: exit 130, the finished
+    scenarios are complete and in the summary, nothing else looks complete. --resume
+    then keeps those untouched, solves again the one whose file changed meanwhile and
+    solves the rest: every scenario ends with exactly one plan."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("alpha", "bravo"):
+        (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
+    (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
+    # an 8-week scenario last: its solve takes seconds, so the interrupt finds it running
+    shutil.copy(SCENARIOS / "half-marathon-8-weeks.yaml", folder / "zulu.yaml")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from periodize.cli import main; main()", "batch"]
+    command += [str(folder), "-o", str(out), "--jobs", "1", *SOLVE]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)  # fmt: skip
+    try:
+        for _ in range(1200):  # until alpha is complete (at most two minutes)
+            if (out / "alpha" / RECORD_FILE).exists() or batch.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert batch.poll() is None, batch.communicate()
+        os.killpg(batch.pid, signal.SIGINT)
+        _, stderr = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert batch.returncode == 130, stderr
+    assert "run again with --resume" in stderr
+    assert "Traceback" not in stderr
+    done = {row["scenario"] for row in summary_rows(out)}
+    assert "alpha" in done
+    assert "zulu" not in done
+    for name in ("alpha", "bravo", "strict", "zulu"):
+        assert (out / name / RECORD_FILE).exists() == (name in done)
+    kept = {name: (out / name / "plan.json").stat().st_mtime_ns for name in done - {"alpha"}}
+    changed = SMALL.format(index="alpha changed", minutes=210)
+    (folder / "alpha.yaml").write_text(changed, encoding="utf-8")
+
+    resumed = subprocess.run(
+        [*command, "--resume"], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert resumed.returncode in (3, 4), resumed.stderr  # 4 if zulu gets no plan in 1 s
+    rows = summary_rows(out)
+    assert [row["scenario"] for row in rows] == ["alpha", "bravo", "strict", "zulu"]
+    for row in rows:
+        assert row["message"].startswith("kept from an earlier run") == (row["scenario"] in kept)
     for name, mtime in kept.items():
         assert (out / name / "plan.json").stat().st_mtime_ns == mtime
+    assert load_plan(out / "alpha" / "plan.json").scenario == "Batch probe alpha changed"
+    assert load_plan(out / "zulu" / "plan.json").scenario == "Riverside half marathon in 8 weeks"
+    assert all((out / row["scenario"] / RECORD_FILE).is_file() for row in rows)
 
 
 # ----- outputs -------------------------------------------------------------------------

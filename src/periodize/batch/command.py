@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
 FORMATS = ("json", "table", "md", "ics", "html")
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as the rest of the command line."""
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,7 @@ def batch_command(
             "run again with --resume to go on",
             err=True,
         )
-        raise
+        sys.exit(EXIT_INTERRUPTED)  # click would turn the interrupt into exit 1
     for name in order:  # never lose one silently: a job the backend did not report
         finished.setdefault(name, _lost(name, paths[order.index(name)]))
     outcomes = [finished[name] for name in order]
