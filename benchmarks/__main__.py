@@ -7,7 +7,8 @@ benchmarks/RESULTS.md with plots.
 GLOB defaults to the generated instances (``benchmarks/instances/*.yaml``, see
 ``python -m benchmarks.instances``) and the shipped ``scenarios/*.yaml``. Each instance is
 solved once per time limit and seed. Every optimised plan goes through the independent
-checker; a violation makes the run exit 1. Beside each solve the greedy planner of
+checker; a violation, or a solve that raises, makes the run exit 1 (the other solves go
+on). Beside each solve the greedy planner of
 `periodize.heuristic` gives the baseline: its objective (S1-S4, evaluated in the model with
 every choice fixed to the greedy plan; ``-`` when the model rejects that plan) and its
 checker violations.
@@ -22,6 +23,7 @@ import glob
 import shlex
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -157,7 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-results", action="store_true", help="do not rewrite RESULTS.md or the plots"
     )
+    parser.add_argument(
+        "--from-csv",
+        type=Path,
+        metavar="FILE",
+        help="solve nothing: rewrite RESULTS.md and the plots from a CSV of an earlier run",
+    )
     args = parser.parse_args(argv)
+    if args.from_csv:
+        with args.from_csv.open(encoding="utf-8") as stream:
+            loaded = report.read_rows(stream)
+        write_results(args.results, loaded, argv, args.workers)
+        return 0
     seeds = [args.seed] if args.seed is not None else args.seeds
     paths = instance_paths(args.patterns)
     if not paths:
@@ -172,7 +185,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path, scenario in scenarios:
             for seed in seeds:
                 options = SolveOptions(time_limit_s=limit, workers=args.workers, seed=seed)
-                row = run_one(path, scenario, options)
+                try:
+                    row = run_one(path, scenario, options)
+                except Exception as error:  # one crash must not lose the whole run
+                    traceback.print_exc()
+                    row = {
+                        "time_limit_s": limit,
+                        "instance": path.stem,
+                        "weeks": scenario.horizon_weeks,
+                        "seed": seed,
+                        "status": f"error: {type(error).__name__}",
+                    }
                 rows.append(row)
                 print(" | ".join(report.cell(n, row.get(n)) for n in names), flush=True)
     if args.csv:
@@ -186,8 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for line in report.target_lines(by_limit):
         print(line)
-    failed = sum(int(str(row["violations"])) for rows in by_limit.values() for row in rows)
-    return 1 if failed else 0
+    every = [row for rows in by_limit.values() for row in rows]
+    failed = sum(int(str(row.get("violations") or 0)) for row in every)
+    errors = sum(1 for row in every if str(row.get("status", "")).startswith("error"))
+    return 1 if failed or errors else 0
 
 
 def write_results(

@@ -228,12 +228,15 @@ def target_lines(by_limit: Mapping[float, Sequence[Row]]) -> list[str]:
             f"{len(within)}/{len(chosen)} within (worst {worst_text})."
         )
     every = [r for rows in by_limit.values() for r in rows]
-    firsts = [_number(r.get("first_plan_s")) for r in every if _has_plan(r)]
+    # every solve of a feasible instance should show a first plan, even one that ended
+    # without a plan (status unknown)
+    firsts = [_number(r.get("first_plan_s")) for r in every if r.get("status") != "infeasible"]
     slow_first = max((f if f is not None else math.inf for f in firsts), default=0.0)
     late = sum(1 for f in firsts if f is None or f > 1.0)
     lines.append(
         f"First complete plan within 1 s: {verdict(late == 0 and bool(firsts))}: "
-        f"slowest {slow_first:.2f} s, {late} of {len(firsts)} solves later."
+        f"slowest {'none found' if math.isinf(slow_first) else f'{slow_first:.2f} s'}, "
+        f"{late} of {len(firsts)} solves later or without one."
     )
     builds = [_number(r.get("build_s")) or 0.0 for r in every if _weeks(r) >= 52]
     if builds:
@@ -286,11 +289,43 @@ def target_lines(by_limit: Mapping[float, Sequence[Row]]) -> list[str]:
     )
     if ratios:
         text += (
-            f"; objective above the optimised plan's by {100 * statistics.median(ratios):.0f} % "
-            f"(median over {evaluated} plans the model accepts)"
+            f"; its objective against the optimised plan's: median "
+            f"{100 * statistics.median(ratios):+.0f} % (over {evaluated} plans the model accepts)"
         )
     lines.append(text + ".")
     return lines
+
+
+# ----- CSV ---------------------------------------------------------------------------
+
+_TEXT_FIELDS = {"instance", "status"}
+
+
+def _parse(name: str, text: str) -> object:
+    if text == "":
+        return None
+    if name in _TEXT_FIELDS:
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text  # "-": a heuristic plan the model rejects
+
+
+def read_rows(lines: Iterable[str]) -> dict[float, list[Row]]:
+    """Rows of a runner CSV, grouped by time limit (to re-render RESULTS.md)."""
+    import csv
+
+    by_limit: dict[float, list[Row]] = {}
+    for record in csv.DictReader(lines):
+        row: Row = {name: _parse(name, value) for name, value in record.items()}
+        limit = float(record["time_limit_s"])
+        by_limit.setdefault(limit, []).append(row)
+    return by_limit
 
 
 # ----- RESULTS.md --------------------------------------------------------------------

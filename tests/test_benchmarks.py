@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import benchmarks.__main__ as runner
+import pytest
 import yaml
 from benchmarks import instances, report
 from benchmarks.__main__ import heuristic_objective, main
@@ -129,7 +131,17 @@ def test_targets_say_met_or_not_met_with_numbers() -> None:
     assert "Model build within 0.5 s for 52 weeks: **not met**: slowest 0.70 s" in text
     assert "Optimised plans without checker violations: **met**" in text
     assert "Heuristic baseline" in text
-    assert "objective above the optimised plan's by 50 %" in text
+    assert "its objective against the optimised plan's: median +50 %" in text
+
+
+def test_first_plan_target_counts_solves_that_ended_without_a_plan() -> None:
+    rows = [_row("a", 4, status="unknown", first_plan_s=3.0), _row("b", 8, first_plan_s=None)]
+    rows.append(_row("c", 8, status="infeasible", first_plan_s=None))
+    lines = report.target_lines({10.0: rows})
+    assert (
+        "First complete plan within 1 s: **not met**: slowest none found, "
+        "2 of 2 solves later or without one." in lines
+    )
 
 
 def test_targets_without_the_runs_say_not_measured() -> None:
@@ -230,8 +242,25 @@ def test_runner_writes_results_csv_and_plots(tmp_path: Path) -> None:
     assert "kept by hand" in text
     assert "w04-2-intermediate-road-generous" in text
     assert len(csv_file.read_text(encoding="utf-8").splitlines()) == 2
+    rerendered = tmp_path / "again.md"
+    assert main(["--from-csv", str(csv_file), "--results", str(rerendered)]) == 0
+    again = rerendered.read_text(encoding="utf-8")
+    table = [line for line in text.splitlines() if line.startswith("| w04")]
+    assert table == [line for line in again.splitlines() if line.startswith("| w04")]
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
         "cactus.svg",
         "gap.svg",
         "time-to-gap.svg",
     ]
+
+
+def test_runner_goes_on_after_a_crash_and_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(*_args: object) -> report.Row:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runner, "run_one", crash)
+    instance = "benchmarks/instances/w04-2-intermediate-road-generous.yaml"
+    assert main(["--time-limit", "1", "--no-results", instance, instance]) == 1
+    assert capsys.readouterr().out.count("error: RuntimeError") == 1  # listed once

@@ -128,10 +128,6 @@ class _History:
     demanding_days: set[int] = field(default_factory=set)
 
 
-def _is_demanding(kind: SessionKind) -> bool:
-    return kind.is_demanding
-
-
 class _Planner:
     def __init__(self, scenario: Scenario) -> None:
         self.s = scenario
