@@ -25,6 +25,7 @@ from periodize.explain import explain, explain_day
 from periodize.loading import InputError, load_plan, load_scenario
 from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
+from periodize.service.command import serve
 from periodize.solve import Progress, ProgressHook, SolveOptions
 from periodize.solve import solve as solve_scenario
 from periodize.views import html as html_view
@@ -340,6 +341,7 @@ def schema() -> None:
 
 
 cli.add_command(batch_command)
+cli.add_command(serve)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

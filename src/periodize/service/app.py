@@ -1,0 +1,578 @@
+"""The FastAPI app: the library behind HTTP, under ``/v1``.
+
+Bodies are read and validated here with the loader the command line uses
+(`periodize.loading.validate_data`), so bad input gets 422 with the CLI's messages, one per
+problem. Solves and explanations go to the `WorkerPool`; the event loop only waits.
+Every error is a `Problem` body; no request can kill the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
+from contextlib import asynccontextmanager, suppress
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
+from starlette.exceptions import HTTPException
+
+from periodize.check import check
+from periodize.loading import InputError, validate_data
+from periodize.plan import Plan
+from periodize.scenario import Scenario
+from periodize.service.jobs import Job, JobRegistry, QueueFull, Task, WorkerPool
+from periodize.service.models import CheckResult, ExplainResult, Health, JobStatus, JobView, Problem
+from periodize.service.settings import ServiceSettings
+
+access_log = logging.getLogger("periodize.service.access")
+log = logging.getLogger("periodize.service")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+HEALTH_PATH = "/v1/healthz"
+SCENARIO_REF = {"$ref": "#/components/schemas/Scenario"}
+PLAN_REF = {"$ref": "#/components/schemas/Plan"}
+
+
+def _package_version() -> str:
+    try:
+        return version("periodize")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+# ----- reading bodies -----------------------------------------------------------------
+
+
+def _json_of(body: bytes, name: str) -> Any:
+    """Parse a JSON body; errors read like the loader's."""
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: the body is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{name}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{name}: the JSON is nested too deeply") from None
+
+
+def _validated_scenario(data: Any, settings: ServiceSettings, name: str = "scenario") -> Scenario:
+    """``data`` as a `Scenario` within the server's horizon limit, or `InputError`."""
+    try:
+        scenario = validate_data(Scenario, data, name)
+        weeks = scenario.horizon_weeks
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{name}: the document is nested too deeply") from None
+    except Exception as error:  # a validator bug must not become a 500
+        log.exception("validating a scenario raised")
+        raise InputError(f"{name}: cannot be validated ({type(error).__name__})") from None
+    if weeks > settings.max_horizon_weeks:
+        raise InputError(
+            f"{name}: the plan spans {weeks} weeks; this server plans at most "
+            f"{settings.max_horizon_weeks} (shorten weeks or move the race closer)"
+        )
+    return scenario
+
+
+def _scenario_from_body(body: bytes, settings: ServiceSettings) -> Scenario:
+    return _validated_scenario(_json_of(body, "scenario"), settings)
+
+
+def _check_body(body: bytes, settings: ServiceSettings) -> CheckResult:
+    """Validate a check request ``{"scenario": ..., "plan": ...}`` and run the checker."""
+    data = _json_of(body, "request")
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        raise InputError(f"request: expected a mapping with keys scenario and plan, found {found}")
+    problems = [
+        f"request: unknown key {key!r} (allowed: plan, scenario)"
+        for key in data
+        if key not in ("scenario", "plan")
+    ]
+    scenario: Scenario | None = None
+    plan: Plan | None = None
+    try:
+        scenario = _validated_scenario(data.get("scenario"), settings)
+    except InputError as error:
+        problems.append(str(error))
+    try:
+        plan = validate_data(Plan, data.get("plan"), "plan")
+    except InputError as error:
+        problems.append(str(error))
+    except RecursionError:
+        problems.append("plan: the document is nested too deeply")
+    if problems or scenario is None or plan is None:
+        raise InputError("\n".join(problems))
+    try:
+        violations = check(scenario, plan)
+    except Exception as error:  # a checker bug on an odd plan must not become a 500
+        log.exception("checking a plan raised")
+        raise InputError(
+            f"plan: cannot be checked against this scenario ({type(error).__name__}: {error})"
+        ) from None
+    return CheckResult(ok=not violations, violations=tuple(violations))
+
+
+# ----- the guard: access log, authentication, body size --------------------------------
+
+
+def _problem(status: int, *lines: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    body = Problem(detail=tuple(lines)).model_dump(mode="json")
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class Guard:
+    """Pure ASGI middleware around every HTTP request: checks the API key (all paths
+    but ``/v1/healthz``), refuses bodies over the size limit (413, by Content-Length or
+    as they stream in), and writes one JSON access-log line per request. The key and the
+    Authorization header are never logged."""
+
+    def __init__(self, app: ASGIApp, settings: ServiceSettings) -> None:
+        self.app = app
+        self.settings = settings
+        self._key = settings.api_key.encode() if settings.api_key else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        outcome = {"status": 0, "bytes": 0}
+
+        async def send_logged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                outcome["status"] = int(message["status"])
+            elif message["type"] == "http.response.body":
+                outcome["bytes"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self._guarded(scope, receive, send_logged)
+        finally:
+            self._log(scope, outcome, time.perf_counter() - started)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        public = self._key is None or scope.get("path") == HEALTH_PATH
+        if not public and not self._authorized(headers.get("authorization", b"")):
+            response = _problem(
+                401,
+                "missing or wrong API key: send the header Authorization: Bearer KEY",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+            await response(scope, receive, send)
+            return
+        limit = self.settings.max_body_bytes
+        declared = headers.get("content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, self._too_large_text())
+            return message
+
+        await self.app(scope, receive_counted, send)
+
+    def _authorized(self, header: bytes) -> bool:
+        assert self._key is not None
+        scheme, _, token = header.partition(b" ")
+        if scheme.lower() != b"bearer":
+            return False
+        return hmac.compare_digest(token.strip(), self._key)
+
+    def _too_large_text(self) -> str:
+        limit = self.settings.max_body_bytes
+        return f"the request body is larger than this server's limit of {limit} bytes"
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _problem(413, self._too_large_text())(scope, receive, send)
+
+    @staticmethod
+    def _log(scope: Scope, outcome: dict[str, int], seconds: float) -> None:
+        client = scope.get("client")
+        access_log.info(
+            json.dumps(
+                {
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": outcome["status"] or 500,
+                    "bytes": outcome["bytes"],
+                    "duration_ms": round(seconds * 1000, 1),
+                    "client": client[0] if client else None,
+                }
+            )
+        )
+
+
+# ----- the app --------------------------------------------------------------------------
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": Problem, "description": "The body is larger than the server accepts."},
+    422: {
+        "model": Problem,
+        "description": "Bad input: one message per problem, as the command line prints them.",
+    },
+}
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": Problem,
+        "description": "Every worker is busy and the queue is full; retry after the time "
+        "given in Retry-After.",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        },
+    }
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No job with this id (or it expired)."}
+}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Missing or wrong API key."}
+}
+
+
+def _scenario_body(description: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": SCENARIO_REF}},
+        }
+    }
+
+
+CHECK_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The scenario and the plan (as `POST /v1/plans` returns it) to verify.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["scenario", "plan"],
+                    "additionalProperties": False,
+                    "properties": {"scenario": SCENARIO_REF, "plan": PLAN_REF},
+                }
+            }
+        },
+    }
+}
+
+TimeLimit = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds for the whole solve; capped by the server's maximum "
+        "(default: the server's default).",
+    ),
+]
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="CP-SAT's random seed.")]
+Deterministic = Annotated[
+    bool,
+    Query(description="One worker and a deterministic time limit: same input, same plan."),
+]
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The periodize API for ``settings``; the worker pool starts with the app's lifespan."""
+    settings = settings or ServiceSettings()
+    pool = WorkerPool(settings)
+    registry = JobRegistry(settings.jobs_kept, settings.job_ttl_s)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.stop()
+
+    app = FastAPI(
+        title="periodize",
+        version=_package_version(),
+        summary="Optimal multi-week hybrid training plans, over HTTP.",
+        description=(
+            "Solve training scenarios into plans with OR-Tools CP-SAT, synchronously "
+            "(`POST /v1/plans`) or as jobs with progress and cancellation (`/v1/jobs`); "
+            "check a plan; explain an infeasible scenario. Bodies are the library's "
+            "models (JSON). Errors are `Problem` bodies with one message per problem."
+        ),
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+    )
+    app.state.settings = settings
+    app.state.pool = pool
+    app.state.jobs = registry
+    protected: list[Any] = []
+    if settings.api_key:
+        protected = [Depends(HTTPBearer(auto_error=False, description="The API key."))]
+    errors = {**ERRORS, **(UNAUTHORIZED if settings.api_key else {})}
+
+    async def read_scenario(request: Request) -> Scenario:
+        body = await request.body()
+        return await asyncio.to_thread(_scenario_from_body, body, settings)
+
+    def task(kind: str, scenario: Scenario, time_limit_s: float | None, **more: Any) -> Task:
+        return Task(
+            kind="explain" if kind == "explain" else "solve",
+            scenario=scenario,
+            time_limit_s=settings.time_limit(time_limit_s),
+            threads=settings.threads_per_solve,
+            **more,
+        )
+
+    async def finished(job: Job) -> Job:
+        try:
+            await job.done.wait()
+        except asyncio.CancelledError:
+            pool.cancel(job)
+            raise
+        return job
+
+    def failure(job: Job) -> JSONResponse:
+        if job.retryable:
+            return _problem(
+                503,
+                f"scenario: {job.error}; try again",
+                headers={"Retry-After": str(settings.retry_after_s)},
+            )
+        return _problem(422, f"scenario: {job.error or job.status.value}")
+
+    @app.post(
+        "/v1/plans",
+        response_model=Plan,
+        responses={**errors, **BUSY},
+        openapi_extra=_scenario_body("The scenario to solve."),
+        dependencies=protected,
+        tags=["plans"],
+        summary="Solve a scenario and wait for the plan",
+    )
+    async def create_plan(
+        request: Request,
+        time_limit_s: TimeLimit = None,
+        seed: Seed = 1,
+        deterministic: Deterministic = False,
+    ) -> Response:
+        """Solve the scenario in the body and return the plan. The status says how the
+        solve ended: `optimal`, `feasible` (with the gap), `infeasible` (with the
+        conflicting rules in `conflicts`) or `unknown` (no plan within the time limit)."""
+        scenario = await read_scenario(request)
+        job = await finished(
+            pool.submit(
+                task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
+            )
+        )
+        if job.plan is None:
+            return failure(job)
+        return Response(job.plan.model_dump_json(), media_type="application/json")
+
+    @app.post(
+        "/v1/jobs",
+        status_code=202,
+        response_model=JobView,
+        responses={**errors, **BUSY},
+        openapi_extra=_scenario_body("The scenario to solve."),
+        dependencies=protected,
+        tags=["jobs"],
+        summary="Start solving a scenario; poll the job for progress and the plan",
+    )
+    async def create_job(
+        request: Request,
+        time_limit_s: TimeLimit = None,
+        seed: Seed = 1,
+        deterministic: Deterministic = False,
+    ) -> JSONResponse:
+        """Queue a solve and return the job at once (202, with its URL in Location)."""
+        scenario = await read_scenario(request)
+        job = pool.submit(
+            task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
+        )
+        registry.add(job)
+        return JSONResponse(
+            job.view().model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/v1/jobs/{job.id}"},
+        )
+
+    def known(job_id: str) -> Job:
+        job = registry.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id!r} (unknown, or finished too long ago)")
+        return job
+
+    @app.get(
+        "/v1/jobs/{job_id}",
+        response_model=JobView,
+        responses={**errors, **NOT_FOUND},
+        dependencies=protected,
+        tags=["jobs"],
+        summary="A job's status, progress and, once finished, its plan",
+    )
+    async def get_job(job_id: str) -> JobView:
+        """The job: `queued`, `running` (with the best objective, bound and gap so far),
+        `done` (with the plan), `cancelled` (with the best plan found before it stopped,
+        if any) or `failed` (with the reason)."""
+        return known(job_id).view()
+
+    @app.delete(
+        "/v1/jobs/{job_id}",
+        response_model=JobView,
+        responses={**errors, **NOT_FOUND},
+        dependencies=protected,
+        tags=["jobs"],
+        summary="Cancel a job and get the best plan found so far",
+    )
+    async def cancel_job(job_id: str) -> JobView:
+        """Stop the job. A running solve stops its search and returns the best plan found
+        so far; a queued job ends without a plan; a finished job is left as it is."""
+        job = known(job_id)
+        pool.cancel(job)
+        if not job.status.finished:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(job.done.wait(), settings.cancel_grace_s + 5)
+        return job.view()
+
+    @app.post(
+        "/v1/check",
+        response_model=CheckResult,
+        responses=errors,
+        openapi_extra=CHECK_BODY,
+        dependencies=protected,
+        tags=["plans"],
+        summary="Verify a plan against every hard rule, independently of the solver",
+    )
+    async def check_plan(request: Request) -> CheckResult:
+        """Run the independent checker; `ok` is true when no rule is violated."""
+        body = await request.body()
+        return await asyncio.to_thread(_check_body, body, settings)
+
+    @app.post(
+        "/v1/explain",
+        response_model=ExplainResult,
+        responses={**errors, **BUSY},
+        openapi_extra=_scenario_body("The scenario to explain."),
+        dependencies=protected,
+        tags=["plans"],
+        summary="Explain why a scenario is infeasible",
+    )
+    async def explain_scenario(request: Request, time_limit_s: TimeLimit = None) -> Response:
+        """A minimal set of rules that cannot hold together, with the numbers involved and
+        a checked fix; `feasible` is true when every hard rule can hold."""
+        scenario = await read_scenario(request)
+        job = await finished(pool.submit(task("explain", scenario, time_limit_s)))
+        if not isinstance(job.outcome, ExplainResult) or job.status is not JobStatus.DONE:
+            return failure(job)
+        return Response(job.outcome.model_dump_json(), media_type="application/json")
+
+    scenario_schema = Scenario.model_json_schema()
+
+    @app.get(
+        "/v1/schema",
+        response_model=dict[str, Any],
+        responses=errors,
+        dependencies=protected,
+        tags=["meta"],
+        summary="The scenario JSON Schema",
+    )
+    async def get_schema() -> dict[str, Any]:
+        """The JSON Schema of a scenario (what `periodize schema` prints)."""
+        return scenario_schema
+
+    @app.get(HEALTH_PATH, response_model=Health, tags=["meta"], summary="Liveness and load")
+    async def health() -> Health:
+        """Always answers, without authentication: the pool's size and how busy it is."""
+        return Health(
+            workers=settings.workers,
+            running=pool.running,
+            queued=pool.queued,
+            queue_size=settings.queue_size,
+        )
+
+    _install_error_handlers(app, settings)
+    _install_openapi(app)
+    app.add_middleware(Guard, settings=settings)
+    return app
+
+
+def _install_error_handlers(app: FastAPI, settings: ServiceSettings) -> None:
+    async def input_error(_request: Request, error: Exception) -> JSONResponse:
+        return _problem(422, *str(error).splitlines())
+
+    async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        lines = []
+        for detail in error.errors():
+            where = ".".join(str(part) for part in detail.get("loc", ()))
+            lines.append(f"{where}: {detail.get('msg', 'invalid')}")
+        return _problem(422, *(lines or ["the request is invalid"]))
+
+    async def busy(_request: Request, _error: Exception) -> JSONResponse:
+        return _problem(
+            503,
+            f"the server is busy: all {settings.workers} workers are solving and "
+            f"{settings.queue_size} jobs wait; retry after {settings.retry_after_s} s",
+            headers={"Retry-After": str(settings.retry_after_s)},
+        )
+
+    async def http_error(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, HTTPException)
+        return _problem(error.status_code, str(error.detail), headers=error.headers)
+
+    app.add_exception_handler(InputError, input_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(QueueFull, busy)
+    app.add_exception_handler(HTTPException, http_error)
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """FastAPI's OpenAPI document, plus the scenario's schema (bodies read by hand, so
+    that errors read like the command line's, are described with it)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            separate_input_output_schemas=False,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        scenario = Scenario.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, schema in {**scenario.pop("$defs", {}), "Scenario": scenario}.items():
+            if name in schemas and schemas[name] != schema:
+                raise RuntimeError(f"two different schemas named {name}")
+            schemas[name] = schema
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
