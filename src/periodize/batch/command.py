@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -190,7 +190,7 @@ def describe_outcome(outcome: Outcome) -> str:
     "-j",
     type=click.IntRange(min=1),
     help="Parallel solves (default: the cores over --workers). With --local-cluster: the "
-    "cluster's worker processes.",
+    "cluster's worker processes; with --scheduler the cluster decides.",
 )
 @click.option(
     "--scheduler",
@@ -320,7 +320,7 @@ def batch_command(
                         if outcome.name in finished:
                             continue  # a task that ran twice (Dask may): keep the first
                         write_outcome(output_dir, outcome, digests.get(outcome.name))
-                        finished[outcome.name] = outcome
+                        finished[outcome.name] = replace(outcome, files={})  # on disk now
                         progress.finished(outcome)
     except KeyboardInterrupt:
         done = [finished[name] for name in order if name in finished]
