@@ -187,22 +187,34 @@ def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     assert all(row["worker"].startswith("127.0.0.1:") for row in rows)  # Dask workers
 
 
-def test_local_cluster_option(run_cli: RunCli, tmp_path: Path) -> None:
-    """--local-cluster starts its own LocalCluster (worker processes on loopback)."""
+def test_local_cluster_option_bounds_retries(
+    run_cli: RunCli, tmp_path: Path, crash_marker: Path
+) -> None:
+    """--local-cluster starts its own LocalCluster (worker processes on loopback) whose
+    scheduler allows --retries dead workers per task: with 0, the scenario that kills its
+    worker ends as crashed (exit 5, the highest code here); the others are unaffected."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
-    (folder / "alpha.yaml").write_text(SMALL.format(index="alpha", minutes=200), "utf-8")
+    for name in ("alpha", "crash"):
+        (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
     (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("batch", str(folder), "-o", str(out), "--local-cluster", "-j", "2", *SOLVE)
-    assert result.exit_code == 3, result.stderr
+    result = run_cli(
+        "batch", str(folder), "-o", str(out), "--local-cluster", "-j", "2", "--retries", "0",
+        *SOLVE,
+    )  # fmt: skip
+    assert result.exit_code == 5, result.stderr
+    assert crash_marker.exists()
     rows = summary_rows(out)
-    assert [(row["scenario"], row["status"] == "infeasible") for row in rows] == [
-        ("alpha", False),
-        ("strict", True),
+    assert [(row["scenario"], row["status"]) for row in rows][1:] == [
+        ("crash", "crashed"),
+        ("strict", "infeasible"),
     ]
-    assert all(row["worker"].startswith("127.0.0.1:") for row in rows)
+    assert rows[0]["status"] in ("optimal", "feasible")
+    assert rows[0]["worker"].startswith("127.0.0.1:")
     assert load_plan(out / "alpha" / "plan.json").has_plan
+    assert not (out / "crash").exists()
+    assert "crash.yaml: crashed: its worker died" in result.stderr
 
 
 def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
