@@ -231,7 +231,7 @@ class _Planner:
                 return (long_hike, long_road, any_long)
             if trail_race:
                 return (long_trail, long_hike, any_long)
-            return (long_run, any_long)
+            return (long_trail, long_run, any_long)  # no race: the build band is half road
 
         if not week.taper:
             roles.append(_Role("long", long_tests(), LONG_WEIGHT))
@@ -621,8 +621,11 @@ class _Planner:
         measure, band = found
         lo, hi = bp(band.lo), bp(band.hi)
 
+        def side(kind: SessionKind) -> bool:
+            return kind.is_road_run if measure == "road" else kind.is_trail_run
+
         def part_of(p: _Placed) -> bool:
-            return p.kind.is_road_run if measure == "road" else p.kind.is_trail_run
+            return side(p.kind)
 
         def share() -> tuple[int, int]:
             run = sum(p.minutes for p in placed if p.kind.is_run)
@@ -643,15 +646,31 @@ class _Planner:
                 inside = part_of(p)
                 grow = inside == raise_part
                 moves.append(self._resize(p, grid if grow else -grid))
+
+            def easy_run(k: SessionKind) -> bool:
+                return k.is_run and k.intensity is Intensity.EASY and not k.long and not k.hard
+
+            def wanted_run(k: SessionKind, raise_part: bool = raise_part) -> bool:
+                return easy_run(k) and side(k) == raise_part
+
+            def easy_other(k: SessionKind) -> bool:
+                return not k.is_run and k.intensity is Intensity.EASY and not k.long
+
+            def wanted_hard(k: SessionKind, raise_part: bool = raise_part) -> bool:
+                return k.hard and k.is_run and side(k) == raise_part
+
             for p in flexible:
                 if p.kind.is_run and part_of(p) != raise_part:
-                    moves.append(self._switch(p, raise_part, part_of))
+                    moves.append(self._switch(week, placed, p, wanted_run))
             for p in flexible:
                 if not p.kind.is_run and p.kind.intensity is Intensity.EASY:
-                    moves.append(self._switch(p, raise_part, part_of))
+                    moves.append(self._switch(week, placed, p, wanted_run))
             for p in flexible:
                 if p.kind.is_run and part_of(p) != raise_part:
-                    moves.append(self._switch(p, raise_part, part_of, to_run=False))
+                    moves.append(self._switch(week, placed, p, easy_other))
+            for p in placed:
+                if p.kind.hard and p.kind.is_run and not p.fixed and part_of(p) != raise_part:
+                    moves.append(self._switch(week, placed, p, wanted_hard))
             for p in placed:
                 if p.kind.long and not p.fixed and p.kind.is_run and part_of(p) != raise_part:
                     moves.append(self._resize(p, -grid))
@@ -746,17 +765,22 @@ class _Planner:
             for p, minutes in before:
                 p.minutes = minutes
 
+        self._squeeze(week, placed, new)
+        return undo
+
+    def _squeeze(self, week: Week, placed: list[_Placed], keep: _Placed) -> None:
+        """Shorten the sessions with the most load other than ``keep`` (a grid step at a
+        time, at most eight) until the week's caps hold."""
         for _ in range(8):
             if self._week_ok(week, placed):
-                break
+                return
             shorter = [
-                p for p in placed if p is not new and not p.fixed and p.minutes > p.lo * self.grid
+                p for p in placed if p is not keep and not p.fixed and p.minutes > p.lo * self.grid
             ]
             if not shorter:
-                break
+                return
             longest = max(shorter, key=lambda p: (p.minutes * p.kind.rpe, p.kind.long))
             longest.minutes -= self.grid
-        return undo
 
     def _resize(self, p: _Placed, delta: int) -> Callable[[], Callable[[], None] | None]:
         def move() -> Callable[[], None] | None:
@@ -775,36 +799,35 @@ class _Planner:
 
     def _switch(
         self,
+        week: Week,
+        placed: list[_Placed],
         p: _Placed,
-        to_part: bool,
-        part_of: Callable[[_Placed], bool],
-        *,
-        to_run: bool = True,
+        test: KindTest,
     ) -> Callable[[], Callable[[], None] | None]:
-        """A move that turns ``p`` into an easy run on the band's side (``to_part``), or
-        with ``to_run`` false into an easy session that is not a run (it leaves the run
-        minutes), at no more load than before."""
+        """A move that turns ``p`` into the first kind that passes ``test`` and fits its
+        slot, at about the same load, then shortens other sessions while a cap is broken."""
 
         def move() -> Callable[[], None] | None:
             for kind in self.kinds:
-                if kind.id == p.kind.id or kind.intensity is not Intensity.EASY:
-                    continue
-                if kind.long or kind.hard or kind.is_run != to_run:
-                    continue
-                probe = _Placed(p.day, p.slot, kind, p.role, p.weight, 0, 0)
-                if to_run and part_of(probe) != to_part:
+                if kind.id == p.kind.id or not test(kind):
                     continue
                 units = self._units(p.day, p.slot, kind)
                 if units is None:
                     continue
-                # no more load than before
                 same_load = p.minutes * p.kind.rpe // kind.rpe // self.grid
                 minutes = min(max(same_load, units[0]), units[-1]) * self.grid
-                old = (p.kind, p.lo, p.hi, p.minutes)
+                before = [(q, q.minutes) for q in placed]
+                old = (p.kind, p.lo, p.hi)
                 p.kind, p.lo, p.hi, p.minutes = kind, units[0], units[-1], minutes
+                self._squeeze(week, placed, p)
 
-                def undo(old: tuple[SessionKind, int, int, int] = old) -> None:
-                    p.kind, p.lo, p.hi, p.minutes = old
+                def undo(
+                    old: tuple[SessionKind, int, int] = old,
+                    before: list[tuple[_Placed, int]] = before,
+                ) -> None:
+                    p.kind, p.lo, p.hi = old
+                    for q, value in before:
+                        q.minutes = value
 
                 return undo
             return None
