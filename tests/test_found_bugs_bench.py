@@ -27,9 +27,8 @@ def test_solve_keeps_the_constructed_plan_when_the_full_model_finds_none_in_time
     (test_found_bugs_service.py shows the same loss after a SIGINT.)"""
     scenario = load_scenario(ROOT / "benchmarks/instances/w04-2-intermediate-road-generous.yaml")
 
-    solve_module = importlib.import_module(
-        "periodize.solve"
-    )  # `periodize.solve` is also a function
+    # the module, not the function `periodize.solve` that shadows it as an attribute
+    solve_module = importlib.import_module("periodize.solve")
     search = solve_module.run_search
 
     def timed_out(solver: cp_model.CpSolver, *args: Any, **kwargs: Any) -> Any:
