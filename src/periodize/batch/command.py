@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -285,16 +285,7 @@ def batch_command(
         formats=tuple(dict.fromkeys(view for view in formats if view != "json")),
     )
 
-    finished: dict[str, Outcome] = {}
-    to_solve: list[Job] = []
-    for path in paths:
-        item = read_job(path, names[path])
-        if isinstance(item, Outcome):
-            finished[item.name] = item
-        elif resume and (kept := completed_outcome(output_dir, item, settings.formats)):
-            finished[item.name] = kept
-        else:
-            to_solve.append(item)
+    finished, to_solve = _triage(paths, names, output_dir, settings.formats, resume=resume)
     output_dir.mkdir(parents=True, exist_ok=True)
     digests = {job.name: job.digest for job in to_solve}
 
@@ -331,13 +322,36 @@ def batch_command(
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)  # click would turn the interrupt into exit 1
-    for name in order:  # never lose one silently: a job the backend did not report
-        finished.setdefault(name, _lost(name, paths[order.index(name)]))
+    for name, path in zip(order, paths, strict=True):  # a job no backend reported
+        finished.setdefault(name, _lost(name, path))
     outcomes = [finished[name] for name in order]
     _summarise(output_dir, outcomes, table=True, quiet=quiet)
     code = exit_code(outcomes)
     if code:
         sys.exit(code)
+
+
+def _triage(
+    paths: Sequence[Path],
+    names: Mapping[Path, str],
+    output_dir: Path,
+    formats: Sequence[str],
+    *,
+    resume: bool,
+) -> tuple[dict[str, Outcome], list[Job]]:
+    """The outcomes known before solving (unreadable files; with ``resume``, complete
+    folders), and the jobs to solve."""
+    known: dict[str, Outcome] = {}
+    to_solve: list[Job] = []
+    for path in paths:
+        item = read_job(path, names[path])
+        if isinstance(item, Outcome):
+            known[item.name] = item
+        elif resume and (kept := completed_outcome(output_dir, item, formats)):
+            known[item.name] = kept
+        else:
+            to_solve.append(item)
+    return known, to_solve
 
 
 @contextmanager
