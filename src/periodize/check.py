@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from periodize.calendar import Week
 from periodize.catalogue import RACE_KIND, SessionKind
+from periodize.log import LogError, TrainingLog, logged_sessions
 from periodize.plan import Day, Plan, Session
 from periodize.rules import BP, Band, Rules, bp
 from periodize.scenario import Scenario
@@ -1141,13 +1142,67 @@ def _run(facts: Facts, checks: Iterable[Callable[[Facts], list[Violation]]]) -> 
     return sorted(found, key=_sort_key)
 
 
-def check(scenario: Scenario, plan: Plan) -> list[Violation]:
+def check(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    done: TrainingLog | None = None,
+    today: dt.date | None = None,
+) -> list[Violation]:
     """Every violation of ``plan`` against ``scenario``'s hard rules (and plan consistency),
-    sorted by (week, rule, date). A plan without days (infeasible, unknown) yields []."""
+    sorted by (week, rule, date). A plan without days (infeasible, unknown) yields [].
+
+    With a training log ``done`` (a re-plan's history) the days before ``today`` (default:
+    the plan's ``replanned_from``, else the day after the log's last entry) must be what
+    the log says (H20), and they are history: rules are judged on the weeks that hold a
+    day from today on, with the real past in their references (H09, H12, H14), and
+    nothing dated before today is a violation but a mismatch with the log."""
     if not plan.days and not plan.has_plan:
         return []
     facts = Facts.of(scenario, plan)
-    return _run(facts, (fn for _, fn in RULE_CHECKS))
+    found = _run(facts, (fn for _, fn in RULE_CHECKS))
+    if done is None:
+        return found
+    today = today or plan.replanned_from or _day_after(done) or scenario.start
+    past_weeks = {w.index for w in facts.scenario.calendar if w.end < today}
+    kept = [
+        v
+        for v in found
+        if (v.date is None or v.date >= today) and (v.week is None or v.week not in past_weeks)
+    ]
+    return sorted(kept + check_history(facts, done, today), key=_sort_key)
+
+
+def _day_after(log: TrainingLog) -> dt.date | None:
+    last = log.last_date()
+    return last + dt.timedelta(days=1) if last is not None else None
+
+
+def check_history(facts: Facts, done: TrainingLog, today: dt.date) -> list[Violation]:
+    """H20 in a re-plan: every day before ``today`` holds exactly the logged sessions (kind,
+    minutes and RPE, in either slot: a log need not say which; a day without entries is a
+    rest day)."""
+    try:
+        logged = logged_sessions(facts.scenario, done, today)
+    except LogError as error:
+        return [_v("H20", f"the log does not fit the plan: {error}")]
+    found: list[Violation] = []
+    for date, day in sorted(facts.days.items()):
+        if date >= today:
+            continue
+        want = sorted(f"{s.kind.id} {s.minutes} min rpe {s.kind.rpe}" for s in logged.get(date, []))
+        have = sorted(f"{s.kind} {s.minutes} min rpe {s.rpe}" for s in day.sessions)
+        if want != have:
+            found.append(
+                _v(
+                    "H20",
+                    f"{date}: the log says {'; '.join(want) or 'rest'}, the plan has "
+                    f"{'; '.join(have) or 'rest'}",
+                    facts.week_index(date),
+                    date,
+                )
+            )
+    return found
 
 
 def recipe_misses(scenario: Scenario, plan: Plan) -> list[Violation]:

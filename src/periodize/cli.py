@@ -12,9 +12,11 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -22,8 +24,9 @@ from rich.console import Console
 from periodize.batch import batch_command
 from periodize.check import check
 from periodize.explain import explain, explain_day
-from periodize.loading import InputError, load_plan, load_scenario
+from periodize.loading import InputError, load_log, load_plan, load_scenario
 from periodize.plan import Plan, Status
+from periodize.replan import replan
 from periodize.scenario import Scenario
 from periodize.service.command import serve
 from periodize.solve import Progress, ProgressHook, SolveOptions
@@ -160,53 +163,98 @@ def render_plan(
     return table_view.to_text(scenario, plan, width=shutil.get_terminal_size().columns)
 
 
+def _plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of every command that solves and prints a plan (solve, replan)."""
+    options = [
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["table", "json", "md", "ics", "html"]),
+            default="table",
+            show_default=True,
+            help="How to print the plan: terminal table, JSON, Markdown, iCalendar, or a "
+            "self-contained HTML report.",
+        ),
+        click.option(
+            "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here."
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="Seconds for the whole solve.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="CP-SAT workers (default: the machine's cores).",
+        ),
+        click.option("--seed", type=int, default=1, show_default=True, help="Random seed."),
+        click.option(
+            "--deterministic",
+            is_flag=True,
+            help="One worker and a deterministic time limit: the same input gives the same "
+            "plan, byte for byte.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
+        click.option(
+            "--am-time",
+            default="07:00",
+            show_default=True,
+            callback=_clock_option,
+            help="--format ics: when am sessions start (HH:MM).",
+        ),
+        click.option(
+            "--pm-time",
+            default="18:00",
+            show_default=True,
+            callback=_clock_option,
+            help="--format ics: when pm sessions start (HH:MM).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class PlanOutput:
+    """Where and how a solving command prints its plan."""
+
+    output_format: str
+    output: Path | None
+    am_time: dt.time
+    pm_time: dt.time
+
+
+def _emit(scenario: Scenario, plan: Plan, out: PlanOutput, time_limit: float) -> None:
+    """Print or write ``plan``, then exit 3 with the explanation when it is infeasible and
+    4 when no plan was found in time."""
+    text = render_plan(
+        out.output_format, scenario, plan, slot_times={Slot.AM: out.am_time, Slot.PM: out.pm_time}
+    )
+    if out.output is not None:
+        write_atomically(out.output, text)
+    elif out.output_format == "table" and sys.stdout.isatty():
+        Console().print(table_view.render(scenario, plan))
+    else:
+        click.echo(text, nl=False)
+    if plan.status is Status.INFEASIBLE:
+        lines = [f"{scenario.name}: infeasible: these rules cannot all hold"]
+        lines += [f"  {'+'.join(c.rules)}: {c.message}" for c in plan.conflicts]
+        fail("\n".join(lines), EXIT_INFEASIBLE)
+    if plan.status is Status.UNKNOWN:
+        fail(
+            f"{scenario.name}: no plan found within {time_limit:g} s; raise --time-limit",
+            EXIT_NO_PLAN,
+        )
+
+
 @cli.command()
 @click.argument("scenario_file", metavar="SCENARIO")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json", "md", "ics", "html"]),
-    default="table",
-    show_default=True,
-    help="How to print the plan: terminal table, JSON, Markdown, iCalendar, or a "
-    "self-contained HTML report.",
-)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds for the whole solve.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="CP-SAT workers (default: the machine's cores).",
-)
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
-@click.option(
-    "--deterministic",
-    is_flag=True,
-    help="One worker and a deterministic time limit: the same input gives the same "
-    "plan, byte for byte.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-@click.option(
-    "--am-time",
-    default="07:00",
-    show_default=True,
-    callback=_clock_option,
-    help="--format ics: when am sessions start (HH:MM).",
-)
-@click.option(
-    "--pm-time",
-    default="18:00",
-    show_default=True,
-    callback=_clock_option,
-    help="--format ics: when pm sessions start (HH:MM).",
-)
+@_plan_options
 def solve(
     scenario_file: str,
     output_format: str,
@@ -230,24 +278,72 @@ def solve(
     )
     with _live_progress(quiet) as progress:
         plan = solve_scenario(scenario, options, progress=progress)
-    text = render_plan(
-        output_format, scenario, plan, slot_times={Slot.AM: am_time, Slot.PM: pm_time}
+    _emit(scenario, plan, PlanOutput(output_format, output, am_time, pm_time), time_limit)
+
+
+def _date_option(_context: click.Context, parameter: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param=parameter
+        ) from None
+
+
+@cli.command("replan")
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.argument("plan_file", metavar="PLAN.json")
+@click.option(
+    "--done",
+    "log_file",
+    required=True,
+    metavar="LOG",
+    help="Training log of what was really done (YAML, or CSV ending in .csv).",
+)
+@click.option(
+    "--today",
+    required=True,
+    callback=_date_option,
+    metavar="YYYY-MM-DD",
+    help="The first day to re-plan; the days before it are what LOG says.",
+)
+@_plan_options
+def replan_command(
+    scenario_file: str,
+    plan_file: str,
+    log_file: str,
+    today: dt.date,
+    output_format: str,
+    output: Path | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    deterministic: bool,
+    quiet: bool,
+    am_time: dt.time,
+    pm_time: dt.time,
+) -> None:
+    """Re-solve PLAN.json (solved from SCENARIO) from --today on, around what LOG says was
+    done, changing as few future sessions as it can (S5, objective: stability).
+
+    The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
+    """
+    scenario = load_scenario(scenario_file)
+    previous = load_plan(plan_file)
+    log = load_log(log_file)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
     )
-    if output is not None:
-        write_atomically(output, text)
-    elif output_format == "table" and sys.stdout.isatty():
-        Console().print(table_view.render(scenario, plan))
-    else:
-        click.echo(text, nl=False)
-    if plan.status is Status.INFEASIBLE:
-        lines = [f"{scenario.name}: infeasible: these rules cannot all hold"]
-        lines += [f"  {'+'.join(c.rules)}: {c.message}" for c in plan.conflicts]
-        fail("\n".join(lines), EXIT_INFEASIBLE)
-    if plan.status is Status.UNKNOWN:
-        fail(
-            f"{scenario.name}: no plan found within {time_limit:g} s; raise --time-limit",
-            EXIT_NO_PLAN,
-        )
+    with _live_progress(quiet) as progress:
+        plan = replan(scenario, previous, log, today, options, progress=progress)
+    if not quiet and plan.has_plan:
+        click.echo(f"{len(plan.changes)} session(s) changed from {today} on", err=True)
+        for change in plan.changes:
+            before, after = change.before or "rest", change.after or "rest"
+            click.echo(f"  {change.date} {change.slot}: {before} -> {after}", err=True)
+    _emit(scenario, plan, PlanOutput(output_format, output, am_time, pm_time), time_limit)
 
 
 @cli.command("explain")
@@ -315,14 +411,33 @@ def explain_one_day(
 @cli.command("check")
 @click.argument("scenario_file", metavar="SCENARIO")
 @click.argument("plan_file", metavar="PLAN.json")
-def check_command(scenario_file: str, plan_file: str) -> None:
+@click.option(
+    "--done",
+    "log_file",
+    metavar="LOG",
+    help="A re-plan's training log: the days before --today must be what it says, and "
+    "they are history (rules are judged on the weeks from today's on).",
+)
+@click.option(
+    "--today",
+    callback=_date_option,
+    metavar="YYYY-MM-DD",
+    help="With --done: the re-plan's first day (default: the plan's replanned_from, else "
+    "the day after the log's last entry).",
+)
+def check_command(
+    scenario_file: str, plan_file: str, log_file: str | None, today: dt.date | None
+) -> None:
     """Verify PLAN.json against every hard rule of SCENARIO, independently of the solver.
 
     Prints each violation; exits 0 when there is none, 1 when there are, 2 on bad input.
     """
     scenario = load_scenario(scenario_file)
     plan = load_plan(plan_file)
-    violations = check(scenario, plan)
+    if today is not None and log_file is None:
+        fail("--today needs --done LOG (the log of the days before it)")
+    log = load_log(log_file) if log_file is not None else None
+    violations = check(scenario, plan, done=log, today=today)
     for violation in violations:
         where = f"week {violation.week}" if violation.week is not None else "plan"
         if violation.date is not None:

@@ -26,9 +26,9 @@ from periodize.calendar import Week
 from periodize.model.build import BuiltModel, build_model
 from periodize.model.guards import GuardKey, GuardMode
 from periodize.model.objective import SCALE
-from periodize.model.rolling import MISS_POINTS, Sessions
+from periodize.model.rolling import MISS_POINTS
 from periodize.model.run import new_solver
-from periodize.model.variables import Candidate
+from periodize.model.variables import Candidate, History, Sessions
 from periodize.plan import Conflict, Plan
 from periodize.scenario import Scenario
 from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
@@ -76,9 +76,13 @@ class _Feasibility:
     """Feasibility checks of one scenario's guarded model under chosen assumptions."""
 
     def __init__(
-        self, scenario: Scenario, deadline: float, built: BuiltModel | None = None
+        self,
+        scenario: Scenario,
+        deadline: float,
+        built: BuiltModel | None = None,
+        history: History | None = None,
     ) -> None:
-        self.built = built or build_model(scenario, GuardMode.EXPLAIN)
+        self.built = built or build_model(scenario, GuardMode.EXPLAIN, history=history)
         guards = self.built.ctx.guards
         strict = scenario.resolved_rules.recipes is RecipeMode.STRICT
         self.guards: dict[GuardKey, cp_model.IntVar] = dict(guards.safety)
@@ -118,12 +122,13 @@ def holds_together(
 
 
 def minimal_conflict(
-    scenario: Scenario, *, time_limit_s: float = 30.0
+    scenario: Scenario, *, time_limit_s: float = 30.0, history: History | None = None
 ) -> tuple[tuple[GuardKey, ...], bool] | None:
     """The guards of a minimal infeasible set of rules, and whether minimality was proven;
-    None when the scenario is feasible (or nothing could be shown in time)."""
+    None when the scenario is feasible (or nothing could be shown in time). With a
+    re-plan's ``history`` the past is a fact: only rules of today's week on are members."""
     deadline = time.perf_counter() + time_limit_s
-    return _shrink(_Feasibility(scenario, deadline), deadline)
+    return _shrink(_Feasibility(scenario, deadline, history=history), deadline)
 
 
 def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
@@ -151,16 +156,19 @@ def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey,
     return tuple(members), minimal
 
 
-def explain(scenario: Scenario, *, time_limit_s: float = 30.0) -> Explanation | None:
-    """Explain why ``scenario`` is infeasible; None when it is feasible."""
+def explain(
+    scenario: Scenario, *, time_limit_s: float = 30.0, history: History | None = None
+) -> Explanation | None:
+    """Explain why ``scenario`` is infeasible; None when it is feasible. With a re-plan's
+    ``history``, why the rest of the plan cannot hold around what was done."""
     started = time.perf_counter()
-    found = minimal_conflict(scenario, time_limit_s=time_limit_s)
+    found = minimal_conflict(scenario, time_limit_s=time_limit_s, history=history)
     if found is None:
         return None
     members, minimal = found
     details = tuple(_conflict(scenario, key) for key in members)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
-    fix = _checked_fix(scenario, members, left)
+    fix = _checked_fix(scenario, members, left, history)
     return Explanation(members, details, fix, minimal, time.perf_counter() - started)
 
 
@@ -345,18 +353,21 @@ def _override(scenario: Scenario, key: GuardKey) -> tuple[str, dict[str, Any]] |
     return text, data
 
 
-def _feasible(data: dict[str, Any], time_limit_s: float) -> bool:
+def _feasible(data: dict[str, Any], time_limit_s: float, history: History | None) -> bool:
     try:
         scenario = Scenario.model_validate(data)
     except ValueError:
         return False
-    checker = _Feasibility(scenario, time.perf_counter() + time_limit_s)
+    checker = _Feasibility(scenario, time.perf_counter() + time_limit_s, history=history)
     status, _ = checker.check(sorted(checker.guards), whole=True)
     return status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
 
 
 def _checked_fix(
-    scenario: Scenario, members: Sequence[GuardKey], time_limit_s: float
+    scenario: Scenario,
+    members: Sequence[GuardKey],
+    time_limit_s: float,
+    history: History | None = None,
 ) -> str | None:
     """The first relaxation of a member that makes the scenario feasible."""
     deadline = time.perf_counter() + time_limit_s
@@ -374,7 +385,7 @@ def _checked_fix(
         left = deadline - time.perf_counter()
         if left <= 0:
             break
-        if _feasible(data, min(CHECK_TIME_S * 2, left)):
+        if _feasible(data, min(CHECK_TIME_S * 2, left), history):
             return text
     return None
 

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from periodize.log import LogEntry, TrainingLog, log_rows_from_csv
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 
@@ -215,3 +216,42 @@ def load_plan(source: str | Path) -> Plan:
             f"{name}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     return validate_data(Plan, data, name)
+
+
+def log_from_text(text: str, name: str = "<log>", *, csv_format: bool = False) -> TrainingLog:
+    """Validate a training log given as YAML (or JSON) text, or CSV with ``csv_format``:
+    a list of sessions (scenario.md, Training logs). Errors name the entry and the key."""
+    data: Any = log_rows_from_csv(text) if csv_format else parse_document(text, name)
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        found = type(data).__name__
+        raise InputError(
+            f"{name}: expected a list of sessions (- {{date: ..., minutes: ..., rpe: ...}}), "
+            f"found {found}"
+        )
+    lines: list[str] = []
+    for number, item in enumerate(data, start=1):
+        where = f"entry {number}" + (
+            f" ({item['date']})" if isinstance(item, dict) and "date" in item else ""
+        )
+        if not isinstance(item, dict):
+            lines.append(f"{where}: expected a mapping of keys, found {type(item).__name__}")
+            continue
+        try:
+            LogEntry.model_validate(item)
+        except ValidationError as error:
+            details = _closest_union_branches(error.errors())
+            lines += [
+                f"{where}: {line}" for line in _dedupe(_describe(LogEntry, d) for d in details)
+            ]
+    if lines:
+        raise InputError("\n".join(f"{name}: {line}" for line in lines))
+    return TrainingLog.model_validate(data)
+
+
+def load_log(source: str | Path) -> TrainingLog:
+    """Read and validate a training log file: YAML or JSON, or CSV when the name ends in
+    ``.csv`` (``-`` for standard input, read as YAML)."""
+    text, name = read_text(source)
+    return log_from_text(text, name, csv_format=str(source).lower().endswith(".csv"))

@@ -137,6 +137,16 @@ class Conflict(_Model):
     message: str
 
 
+class Change(_Model):
+    """A re-plan's change against the previous plan: one slot of a day from today on whose
+    session differs (``before`` or ``after`` None: no session there)."""
+
+    date: dt.date
+    slot: Slot
+    before: str | None = None
+    after: str | None = None
+
+
 class Stats(_Model):
     """How the solve went."""
 
@@ -164,6 +174,10 @@ class Plan(_Model):
     days: tuple[Day, ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    replanned_from: dt.date | None = None
+    """A re-plan's today: the days before it are what was done."""
+    changes: tuple[Change, ...] = ()
+    """A re-plan's changes against the previous plan, from today on."""
 
     @property
     def has_plan(self) -> bool:

@@ -18,8 +18,9 @@ from ortools.sat.python import cp_model
 from periodize.catalogue import RACE_KIND
 from periodize.model.build import BuiltModel, build_model, clear_hints
 from periodize.model.objective import SCALE
-from periodize.model.rolling import Sessions, rolling_plan
+from periodize.model.rolling import rolling_plan
 from periodize.model.run import Interrupt, catching_sigint, new_solver, run_search
+from periodize.model.variables import History, Sessions
 from periodize.plan import Conflict, Day, Plan, Session, Stats, Status, summarise_week
 from periodize.scenario import Scenario
 from periodize.shortfalls import find_shortfalls
@@ -174,7 +175,7 @@ def _complete_hint(
 
 
 def _construct(
-    scenario: Scenario, options: SolveOptions, interrupt: Interrupt
+    scenario: Scenario, options: SolveOptions, interrupt: Interrupt, replan: Replan | None
 ) -> tuple[Sessions | None, float]:
     weeks = len(scenario.calendar)
     low, high = STEP_TIME_S
@@ -186,6 +187,8 @@ def _construct(
         seed=options.seed,
         deterministic=options.deterministic,
         interrupt=interrupt,
+        history=replan.history if replan else None,
+        previous=replan.previous if replan else None,
     )
 
 
@@ -202,17 +205,31 @@ def solve(
         return _solve(scenario, options, progress, interrupt)
 
 
+@dataclass(frozen=True)
+class Replan:
+    """What makes a solve a re-plan (see `periodize.replan`): the past as it was done, and
+    the previous plan from today on (for S5)."""
+
+    history: History
+    previous: Sessions
+
+
 def _solve(
     scenario: Scenario,
     options: SolveOptions,
     progress: ProgressHook | None,
     interrupt: Interrupt,
+    replan: Replan | None = None,
 ) -> Plan:
     started = time.perf_counter()
     clock = _Clock(options)
-    constructed, construction_time = _construct(scenario, options, interrupt)
+    constructed, construction_time = _construct(scenario, options, interrupt, replan)
     clock.spend_deterministic(construction_time)
-    built = build_model(scenario)
+    built = build_model(
+        scenario,
+        history=replan.history if replan else None,
+        previous=replan.previous if replan else None,
+    )
     model = built.model
     proven = True
     if constructed is not None:
@@ -313,7 +330,11 @@ def _no_plan(
     if verdict is Status.INFEASIBLE:
         from periodize.explain import explain  # explain builds models of its own
 
-        explanation = explain(scenario, time_limit_s=max(EXPLAIN_TIME_S, options.time_limit_s))
+        explanation = explain(
+            scenario,
+            time_limit_s=max(EXPLAIN_TIME_S, options.time_limit_s),
+            history=built.ctx.history,
+        )
         if explanation is not None:
             conflicts = explanation.conflicts
     return Plan(
@@ -354,7 +375,8 @@ def _read_plan(
     weeks = tuple(
         summarise_week(week, [d for d in days if week.contains(d.date)]) for week in ctx.calendar
     )
-    shortfalls = tuple(find_shortfalls(scenario, days))
+    past = built.ctx.guards.past_weeks  # a re-plan's past weeks are history, not shortfalls
+    shortfalls = tuple(s for s in find_shortfalls(scenario, days) if s.week not in past)
     terms = {term.rule: round(solver.value(term.expression) / SCALE) for term in built.terms}
     terms["S0"] = sum(1 for s in shortfalls if s.rule != "H15")
     return Plan(

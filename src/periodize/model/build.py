@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from periodize.catalogue import SessionKind
 from periodize.model import recipes, safety
 from periodize.model.guards import GuardMode, Guards
 from periodize.model.objective import SCALE, Term, soft_terms
-from periodize.model.variables import Expr, ModelContext, make_variables
+from periodize.model.variables import Expr, History, ModelContext, Sessions, make_variables
 from periodize.scenario import Scenario
 from periodize.shortfalls import h15_waivers
-from periodize.vocabulary import Slot
 
 
 @dataclass
@@ -38,8 +36,10 @@ def build_model(
     scenario: Scenario,
     mode: GuardMode = GuardMode.SOLVE,
     *,
-    fixed: dict[tuple[int, Slot], tuple[SessionKind, int]] | None = None,
+    fixed: Sessions | None = None,
     planned_days: set[int] | None = None,
+    history: History | None = None,
+    previous: Sessions | None = None,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``scenario``: every hard rule under its guards, recipes as
     S0 or hard per ``recipes:``, and the weighted soft terms S1-S4.
@@ -47,19 +47,35 @@ def build_model(
     ``fixed`` and ``planned_days`` restrict the model (for the rolling construction and
     for explaining a day): sessions already decided, and the days free to plan (the others
     hold their fixed sessions and pins, nothing else).
+
+    ``history`` and ``previous`` make it a re-plan: the past is fixed to what was done and
+    its weeks' rules are off, and S5 counts the future sessions that differ from
+    ``previous`` (the previous plan from today on).
     """
     started = time.perf_counter()
     model = cp_model.CpModel()
     rules = scenario.resolved_rules
+    fixed = dict(fixed or {})
+    if history is not None:
+        fixed = {**history.sessions, **fixed}
+        future = set(range(history.today, scenario.horizon_days))
+        planned_days = future if planned_days is None else planned_days & future
     ctx = ModelContext(
         model=model,
         scenario=scenario,
         rules=rules,
         calendar=scenario.calendar,
         dates=scenario.dates,
-        guards=Guards(model, mode, rules.recipes),
-        fixed=dict(fixed or {}),
+        guards=Guards(
+            model,
+            mode,
+            rules.recipes,
+            past_weeks=history.past_weeks(scenario.calendar) if history else frozenset(),
+        ),
+        fixed=fixed,
         planned_days=planned_days,
+        history=history,
+        previous=previous,
     )
     make_variables(ctx)
     waivers = h15_waivers(scenario)

@@ -44,15 +44,30 @@ class Guards:
     recipes: RecipeMode
     safety: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
     recipe: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    past_weeks: frozenset[int] = frozenset()
+    """A re-plan's weeks wholly before today: their rules are off (history, not rules)."""
+    _off: cp_model.IntVar | None = None
+
+    def _history(self) -> cp_model.IntVar:
+        """The guard of a past week's rules: a literal fixed to false, in no table (so it is
+        neither an assumption to explain nor a recipe miss)."""
+        if self._off is None:
+            self._off = self.model.new_bool_var("guard_history")
+            self.model.add(self._off == 0)
+        return self._off
 
     def for_safety(self, rule: str, week: int | None = None, day: int | None = None) -> GuardLit:
         """The guard of a safety rule: None (always on) unless explaining."""
+        if week in self.past_weeks:
+            return self._history()
         if self.mode is GuardMode.SOLVE:
             return None
         return self._literal(self.safety, GuardKey(rule, week, day))
 
     def for_recipe(self, rule: str, week: int | None = None) -> GuardLit:
         """The guard of a recipe: free under soft recipes or when explaining, else None."""
+        if week in self.past_weeks:
+            return self._history()
         if self.mode is GuardMode.SOLVE and self.recipes is RecipeMode.STRICT:
             return None
         return self._literal(self.recipe, GuardKey(rule, week, recipe=True))

@@ -1,4 +1,4 @@
-"""The soft terms S1-S4 (S0 is the recipe guards' count, see `build`), each built and
+"""The soft terms S1-S5 (S0 is the recipe guards' count, see `build`), each built and
 reported by name.
 
 Every term is measured in *points*, one point being one unit of load (minutes x RPE), so
@@ -133,13 +133,41 @@ def s4_preferences(ctx: ModelContext) -> Expr:
     return SCALE * EVENT_POINTS * cp_model.LinearExpr.sum(events)
 
 
+def s5_stability(ctx: ModelContext) -> Expr:
+    """S5 (re-plans only): one event per future slot whose session differs from the
+    previous plan's: a different kind or length, a session dropped, or one added."""
+    model, previous = ctx.model, ctx.previous or {}
+    today = ctx.history.today if ctx.history is not None else 0
+    events: list[Expr] = []
+    slots = {key for key in ctx.by_slot if key[0] >= today} | set(previous)
+    for day, slot in sorted(slots, key=lambda key: (key[0], key[1].value)):
+        candidates = ctx.by_slot.get((day, slot), [])
+        before = previous.get((day, slot))
+        if before is None:
+            events.extend(c.chosen for c in candidates)
+            continue
+        kind, minutes = before
+        same_kind = [c for c in candidates if c.kind.id == kind.id]
+        if not same_kind:
+            events.append(1)
+            continue
+        candidate = same_kind[0]
+        same = model.new_bool_var(f"s5_same_{day}_{slot.value}")
+        model.add_implication(same, candidate.chosen)
+        model.add(candidate.minutes == minutes).only_enforce_if(same)
+        events.append(1 - same)
+    return EVENT_POINTS * SCALE * cp_model.LinearExpr.sum(events) if events else 0
+
+
 def soft_terms(ctx: ModelContext) -> list[Term]:
-    """S1-S4 with a positive weight, in rules.md order."""
+    """S1-S4 with a positive weight, in rules.md order, and S5 in a re-plan."""
     weights = ctx.scenario.objective
-    builders = (
+    builders = [
         ("S1", "systems_balance", weights.systems_balance, s1_systems_balance),
         ("S2", "load_trajectory", weights.load_trajectory, s2_load_trajectory),
         ("S3", "variety", weights.variety, s3_variety),
         ("S4", "preferences", weights.preferences, s4_preferences),
-    )
+    ]
+    if ctx.previous is not None:
+        builders.append(("S5", "stability", weights.stability, s5_stability))
     return [Term(rule, name, build(ctx)) for rule, name, weight, build in builders if weight > 0]

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from periodize.catalogue import SessionKind
 from periodize.model.build import BuiltModel, build_model
 from periodize.model.objective import SCALE
 from periodize.model.run import Interrupt, new_solver, run_search
+from periodize.model.variables import History, Sessions
 from periodize.scenario import Scenario
-from periodize.vocabulary import Slot
-
-Sessions = dict[tuple[int, Slot], tuple[SessionKind, int]]
 
 STEP_GAP_POINTS = 20
 """Each step stops within 20 points of its optimum (an absolute gap: the objective also
 holds the constant terms of the empty future); the full solve polishes what is left."""
-CONSTRUCTION_TERMS = ("S2", "S4")
+CONSTRUCTION_TERMS = ("S2", "S4", "S5")
 """Soft terms each construction step weighs besides recipe misses."""
 RETRIES = 2
 """A step that finds nothing in its time tries again with twice, then four times, as much."""
@@ -47,12 +44,17 @@ def chosen_sessions(
 
 def _hint_last_week(built: BuiltModel, fixed: Sessions, week: int) -> None:
     """Hint the week with a copy of the week before: a repeated week keeps most rules
-    (no new load, no new lever) and is a far better start than an empty one."""
+    (no new load, no new lever) and is a far better start than an empty one. In a re-plan
+    the previous plan's week is the hint: S5 wants it kept."""
     grid = built.ctx.rules.grid_minutes
+    previous = built.ctx.previous
     for c in built.ctx.candidates:
-        if c.day // 7 + 1 != week or c.pinned:
+        if c.day // 7 + 1 != week or c.pinned or (c.day, c.slot) in fixed:
             continue
-        before = fixed.get((c.day - 7, c.slot))
+        if previous is not None:
+            before = previous.get((c.day, c.slot))
+        else:
+            before = fixed.get((c.day - 7, c.slot))
         chosen = before is not None and before[0].id == c.kind.id
         built.model.add_hint(c.chosen, chosen)
         if c.units is not None:
@@ -68,14 +70,20 @@ def rolling_plan(
     seed: int,
     deterministic: bool,
     interrupt: Interrupt | None = None,
+    history: History | None = None,
+    previous: Sessions | None = None,
 ) -> tuple[Sessions | None, float]:
-    """Plan week after week. Returns the sessions (None when a step finds no plan within
-    its time) and the deterministic time the steps used."""
-    fixed: Sessions = {}
+    """Plan week after week (in a re-plan, the weeks from today's on). Returns the
+    sessions (None when a step finds no plan within its time) and the deterministic time
+    the steps used."""
+    fixed: Sessions = dict(history.sessions) if history is not None else {}
+    past = history.past_weeks(scenario.calendar) if history is not None else frozenset()
     spent = 0.0
     interrupt = interrupt or Interrupt()
     pinned_weeks = {scenario.week_of(pin.date).index for pin in scenario.pinned}
     for week in scenario.calendar:
+        if week.index in past:
+            continue
         window = {week.index}
         # A later pinned week stays plannable: a pin alone may break a weekly rule (H13's
         # share, say) that the sessions around it will satisfy.
@@ -83,7 +91,9 @@ def rolling_plan(
         # to carry load (H09, H12) and its own week to dilute it (H13).
         last_pin = max((w for w in pinned_weeks if w > week.index), default=week.index)
         planned = set(range(7 * (week.index - 1), min(7 * last_pin, scenario.horizon_days)))
-        built = build_model(scenario, fixed=fixed, planned_days=planned)
+        built = build_model(
+            scenario, fixed=fixed, planned_days=planned, history=history, previous=previous
+        )
         # Recipes first, then the load trajectory: the systems balance and variety are left
         # to the full solve (they make each step slow and matter less for a start).
         trajectory = [t.expression for t in built.terms if t.rule in CONSTRUCTION_TERMS]

@@ -27,6 +27,24 @@ from periodize.vocabulary import SLOTS, Slot
 Expr = cp_model.LinearExpr | int
 """A linear expression of the model, or a constant (no numpy scalars)."""
 
+Sessions = dict[tuple[int, Slot], tuple[SessionKind, int]]
+"""Sessions by (day index, slot): their kind and minutes."""
+
+
+@dataclass(frozen=True)
+class History:
+    """A re-plan's past: the days before ``today`` (a day index) hold ``sessions`` exactly
+    as they were done (H20), whatever the availability said; the rules of weeks wholly in
+    the past are history, not constraints, and weekly rules of the week of ``today`` count
+    its past days as they were."""
+
+    today: int
+    sessions: Sessions = field(default_factory=dict)
+
+    def past_weeks(self, calendar: list[Week]) -> frozenset[int]:
+        """The weeks whose every day is before today."""
+        return frozenset(w.index for w in calendar if 7 * (w.index - 1) + w.days <= self.today)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -85,8 +103,13 @@ class ModelContext:
     rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
     weeks: dict[int, WeekSums] = field(default_factory=dict)
     race_day: int | None = None
-    fixed: dict[tuple[int, Slot], tuple[SessionKind, int]] = field(default_factory=dict)
-    """Sessions decided by an earlier step of a rolling construction (day, slot)."""
+    fixed: Sessions = field(default_factory=dict)
+    """Sessions decided by an earlier step of a rolling construction, or done in a re-plan's
+    past (day, slot)."""
+    history: History | None = None
+    """A re-plan's past (None for a plan from scratch)."""
+    previous: Sessions | None = None
+    """A re-plan's previous plan from today on, for S5 (None for a plan from scratch)."""
     planned_days: set[int] | None = None
     """The days (indices) that get free candidates (None: every day); the others hold only
     fixed sessions and pins."""
@@ -165,12 +188,13 @@ def make_variables(ctx: ModelContext) -> None:
     kinds = [k for k in scenario.allowed_kinds() if h19_injury_free(scenario, k)]
     pins = {(pin.date, pin.slot): pin for pin in scenario.pinned}
     race = scenario.race
+    today = ctx.history.today if ctx.history is not None else 0
     for day, date in enumerate(ctx.dates):
         if race is not None and date == race.date:
             ctx.race_day = day
             continue
         for slot in SLOTS:
-            pin = pins.get((date, slot))
+            pin = pins.get((date, slot)) if day >= today else None  # the past is the log
             fixed = ctx.fixed.get((day, slot))
             if pin is not None:
                 kind = scenario.catalogue[pin.kind]

@@ -1,0 +1,360 @@
+"""Re-planning (replan.py) around a training log: the past fixed to what was done, the
+future re-solved within the caps of the real past, with as few changes as possible; and
+the checker's --done mode, which is the oracle here (it accepts the log as history).
+
+One plan of a 6-week scenario is solved once per module (deterministic); each test builds
+a log from it: done as planned, a week missed, a long run skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import strategies as st
+
+from conftest import CliResult
+from periodize.check import check
+from periodize.log import LogEntry, TrainingLog
+from periodize.plan import Plan, Status
+from periodize.replan import changes, replan
+from periodize.scenario import Scenario
+from periodize.solve import SolveOptions, solve
+from strategies import scenarios
+
+OPTIONS = SolveOptions(time_limit_s=3.0, deterministic=True)
+
+SCENARIO: dict[str, Any] = {
+    "name": "replan fixture",
+    "start": "2027-03-01",
+    "weeks": 6,
+    "athlete": {
+        "level": "intermediate",
+        "weekly_minutes": 240,
+        "long_minutes": 70,
+        "long_hike_minutes": 90,
+    },
+    "availability": {
+        "tue": {"pm": 60},
+        "wed": {"pm": 45},
+        "thu": {"pm": 60},
+        "sat": {"am": 150},
+        "sun": {"am": 120},
+    },
+    "terrain": {"road": "all", "trail": ["sat", "sun"]},
+    "goal": {
+        "race": {
+            "name": "Spring 21K",
+            "date": "2027-04-11",
+            "kind": "road",
+            "distance_km": 21,
+        }
+    },
+}
+TODAY = dt.date(2027, 3, 22)  # Monday of week 4
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return Scenario.model_validate(SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def planned(scenario: Scenario) -> Plan:
+    plan = solve(scenario, OPTIONS)
+    assert plan.has_plan
+    return plan
+
+
+def log_of(plan: Plan, today: dt.date, keep: Callable[[dt.date, Any], bool]) -> TrainingLog:
+    """The log of ``plan``'s sessions before ``today`` that ``keep`` keeps, as planned."""
+    return TrainingLog(
+        tuple(
+            LogEntry(date=day.date, kind=s.kind, minutes=s.minutes, rpe=s.rpe, slot=s.slot)
+            for day in plan.days
+            if day.date < today
+            for s in day.sessions
+            if keep(day.date, s)
+        )
+    )
+
+
+def as_planned(plan: Plan, today: dt.date = TODAY) -> TrainingLog:
+    return log_of(plan, today, lambda _date, _session: True)
+
+
+def week_of(scenario: Scenario, date: dt.date) -> int:
+    return scenario.week_of(date).index
+
+
+def future(plan: Plan, today: dt.date = TODAY) -> list[Any]:
+    return [
+        (d.date, [(s.slot, s.kind, s.minutes) for s in d.sessions])
+        for d in plan.days
+        if d.date >= today
+    ]
+
+
+def test_a_log_that_matches_the_plan_gives_back_the_same_future(
+    scenario: Scenario, planned: Plan
+) -> None:
+    log = as_planned(planned)
+
+    again = replan(scenario, planned, log, TODAY, OPTIONS)
+
+    assert future(again) == future(planned)
+    assert again.changes == ()
+    assert again.replanned_from == TODAY
+    assert check(scenario, again, done=log) == []
+
+
+@pytest.fixture(scope="module")
+def missed_week(scenario: Scenario, planned: Plan) -> tuple[TrainingLog, Plan]:
+    """Week 3 (the week before today) missed entirely, and the re-plan around it."""
+    log = log_of(planned, TODAY, lambda date, _s: week_of(scenario, date) != 3)
+    return log, replan(scenario, planned, log, TODAY, OPTIONS)
+
+
+def test_a_missed_week_keeps_every_later_week_within_the_real_caps(
+    scenario: Scenario, planned: Plan, missed_week: tuple[TrainingLog, Plan]
+) -> None:
+    log, again = missed_week
+
+    assert again.has_plan, again.conflicts
+    assert check(scenario, again, done=log) == []
+    # The past is the log: week 3 holds nothing.
+    assert again.weeks[2].load == 0
+    assert again.weeks[2].sessions == 0
+    # H09 by hand for week 4, with the real loads (week 3 = 0): at most 1.1 x the larger
+    # of the last non-recovery week's load and the mean of the four weeks before it
+    # (the athlete's baseline before the start).
+    rules = scenario.resolved_rules
+    loads = [w.load for w in again.weeks]
+    baseline = scenario.athlete.baseline_load
+    last_four = ([baseline] * 4 + loads[:3])[-4:]
+    reference = max(
+        next(w.load for w in reversed(again.weeks[:3]) if not w.recovery), sum(last_four) / 4
+    )
+    assert loads[3] <= (1 + rules.max_weekly_increase) * reference
+    # The plan changed where the past made it: sessions of the future are marked.
+    assert again.changes
+    assert again.changes == changes(planned, again, TODAY)
+    assert all(c.date >= TODAY for c in again.changes)
+
+
+def test_a_skipped_long_run_is_not_doubled_the_next_week(scenario: Scenario, planned: Plan) -> None:
+    week = 3
+    long_before = [
+        s for d in planned.days if week_of(scenario, d.date) == week for s in d.sessions if s.long
+    ]
+    assert long_before, "the fixture plan has a long session in week 3"
+    skipped = long_before[0]
+    log = log_of(
+        planned,
+        TODAY,
+        lambda date, s: not (week_of(scenario, date) == week and s.long),
+    )
+
+    again = replan(scenario, planned, log, TODAY, OPTIONS)
+
+    assert again.has_plan
+    assert check(scenario, again, done=log) == []
+    # No catch-up: week 4's longest session is no longer than the plan had it,
+    next_week = [s for d in again.days if week_of(scenario, d.date) == week + 1 for s in d.sessions]
+    planned_next = [
+        s for d in planned.days if week_of(scenario, d.date) == week + 1 for s in d.sessions
+    ]
+    longest_next = max((s.minutes for s in next_week if not s.is_race), default=0)
+    assert longest_next <= max(s.minutes for s in planned_next if not s.is_race)
+    # and the skipped minutes are not added on: no session reaches the skipped one's length
+    # plus half again (a doubled long run would).
+    assert longest_next < 1.5 * skipped.minutes
+    assert sum(s.minutes for s in next_week) <= sum(s.minutes for s in planned_next) + 15
+
+
+def test_stability_changes_fewer_sessions_than_a_solve_without_it(
+    planned: Plan, missed_week: tuple[TrainingLog, Plan]
+) -> None:
+    log, stable_plan = missed_week
+    unstable = Scenario.model_validate({**SCENARIO, "objective": {"stability": 0}})
+
+    free_plan = replan(unstable, planned, log, TODAY, OPTIONS)
+
+    assert "S5" in stable_plan.objective_terms
+    assert "S5" not in free_plan.objective_terms
+    assert len(stable_plan.changes) < len(free_plan.changes)
+    # S5 counts the changes it made, EVENT_POINTS (50) each.
+    assert stable_plan.objective_terms["S5"] == 50 * len(stable_plan.changes)
+
+
+def test_when_the_past_cannot_carry_the_future_the_explanation_says_what_gives(
+    scenario: Scenario, planned: Plan
+) -> None:
+    # A 120-minute long run pinned in week 4: the plan builds to it, but a log of three
+    # short weeks (one 30-minute run each) leaves no room for it under the caps.
+    data = {
+        **SCENARIO,
+        "pinned": [{"date": "2027-03-27", "slot": "am", "kind": "road_long", "minutes": 120}],
+        "athlete": {**SCENARIO["athlete"], "long_minutes": 110},
+    }
+    pinned = Scenario.model_validate(data)
+    plan = solve(pinned, OPTIONS)
+    assert plan.has_plan, plan.conflicts
+    log = TrainingLog(
+        tuple(
+            LogEntry(
+                date=dt.date(2027, 3, 2) + dt.timedelta(days=7 * w),
+                kind="road_easy",
+                minutes=30,
+                rpe=3,
+            )
+            for w in range(3)
+        )
+    )
+
+    again = replan(pinned, plan, log, TODAY, OPTIONS)
+
+    assert again.status is Status.INFEASIBLE
+    rules = {rule for conflict in again.conflicts for rule in conflict.rules}
+    # The pin (H20) and a cap whose reference is the real, thin past (H09 progression,
+    # H12 acute:chronic or H14 long-run growth) cannot both hold.
+    assert "H20" in rules
+    assert rules & {"H09", "H12", "H14"}
+    # The past is a fact, not a member: every conflict is from today's week on.
+    assert all(c.week is None or c.week >= week_of(pinned, TODAY) for c in again.conflicts)
+
+
+def test_replan_rejects_a_plan_of_another_scenario(scenario: Scenario, planned: Plan) -> None:
+    from periodize.loading import InputError
+
+    other = Scenario.model_validate({**SCENARIO, "start": "2027-03-08", "weeks": 5})
+    with pytest.raises(InputError, match="re-plan with the scenario the plan was solved from"):
+        replan(other, planned, TrainingLog(()), dt.date(2027, 3, 22), OPTIONS)
+    with pytest.raises(InputError, match="outside the plan"):
+        replan(scenario, planned, TrainingLog(()), dt.date(2027, 6, 1), OPTIONS)
+
+
+# ----- command line -----------------------------------------------------------------
+
+
+def write_log(path: Path, log: TrainingLog) -> Path:
+    lines = [
+        f"- {{date: {e.date}, kind: {e.kind}, minutes: {e.minutes}, rpe: {e.rpe}}}"
+        for e in log.entries
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cli_replan_then_check_with_the_log(
+    tmp_path: Path,
+    scenario: Scenario,
+    planned: Plan,
+    run_cli: Callable[..., CliResult],
+) -> None:
+    scenario_file = tmp_path / "s.json"
+    scenario_file.write_text(json.dumps(SCENARIO))
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(planned.to_json())
+    log_file = write_log(
+        tmp_path / "log.yaml",
+        log_of(planned, TODAY, lambda date, _s: week_of(scenario, date) != 3),
+    )
+    out = tmp_path / "replanned.json"
+
+    result = run_cli(
+        "replan", str(scenario_file), str(plan_file), "--done", str(log_file),
+        "--today", TODAY.isoformat(), "--format", "json", "-o", str(out),
+        "--deterministic", "--time-limit", "3",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["replanned_from"] == TODAY.isoformat()
+    assert data["changes"]
+    assert "session(s) changed" in result.stderr
+    checked = run_cli("check", str(scenario_file), str(out), "--done", str(log_file))
+    assert checked.exit_code == 0, checked.stdout
+    # The old plan does not match the log: week 3 was planned, not done (H20).
+    stale = run_cli(
+        "check", str(scenario_file), str(plan_file), "--done", str(log_file),
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert stale.exit_code == 1
+    assert "H20" in stale.stdout
+    assert "the log says rest" in stale.stdout
+
+
+def test_cli_bad_log_and_dates_are_input_errors(
+    tmp_path: Path, planned: Plan, run_cli: Callable[..., CliResult]
+) -> None:
+    scenario_file = tmp_path / "s.json"
+    scenario_file.write_text(json.dumps(SCENARIO))
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(planned.to_json())
+    bad = tmp_path / "log.yaml"
+    bad.write_text("- {date: 2027-03-02, minutes: 30, rpe: 3}\n")
+    late = tmp_path / "late.yaml"
+    late.write_text("- {date: 2027-03-25, kind: road_easy, minutes: 30, rpe: 3}\n")
+
+    for args, expected in (
+        (("--done", str(bad), "--today", "2027-03-22"), "needs a kind"),
+        (("--done", str(late), "--today", "2027-03-22"), "on or after today"),
+        (("--done", str(bad), "--today", "2027-03-32"), "is not a date"),
+    ):
+        result = run_cli("replan", str(scenario_file), str(plan_file), *args)
+        assert result.exit_code == 2, result
+        assert expected in result.stderr
+        assert "Traceback" not in result.stderr
+    lonely = run_cli("check", str(scenario_file), str(plan_file), "--today", "2027-03-22")
+    assert lonely.exit_code == 2
+    assert "--today needs --done" in lonely.stderr
+
+
+# ----- property -----------------------------------------------------------------------
+
+
+@st.composite
+def deviations(draw: st.DrawFn, plan: Plan, today: dt.date) -> TrainingLog:
+    """A log that follows ``plan`` before ``today`` with random deviations: sessions
+    skipped, shortened or lengthened, done harder or easier, and extra easy runs."""
+    entries: list[LogEntry] = []
+    for day in plan.days:
+        if day.date >= today:
+            break
+        for s in day.sessions:
+            if s.is_race or draw(st.integers(0, 3)) == 0:
+                continue  # skipped
+            minutes = max(5, s.minutes + draw(st.sampled_from([-20, -10, 0, 0, 10, 30])))
+            rpe = min(10, max(1, s.rpe + draw(st.sampled_from([-1, 0, 0, 1, 2]))))
+            entries.append(LogEntry(date=day.date, kind=s.kind, minutes=minutes, rpe=rpe))
+        if not day.sessions and draw(st.integers(0, 5)) == 0:
+            entries.append(LogEntry(date=day.date, kind="road_easy", minutes=40, rpe=4))
+    return TrainingLog(tuple(entries))
+
+
+@settings(
+    max_examples=max(3, settings.default.max_examples // 2),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenario=scenarios(max_weeks=4), data=st.data())
+def test_replans_around_random_logs_pass_the_checker(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    plan = solve(scenario, SolveOptions(time_limit_s=2.0, deterministic=True))
+    assume(plan.has_plan)
+    today = data.draw(st.sampled_from(scenario.dates[1:]), label="today")
+    log = data.draw(deviations(plan, today), label="log")
+
+    again = replan(scenario, plan, log, today, SolveOptions(time_limit_s=2.0, deterministic=True))
+
+    note(f"status {again.status}, {len(again.changes)} changes")
+    if again.has_plan:
+        assert check(scenario, again, done=log) == []
+    else:
+        assert again.status is Status.INFEASIBLE
+        assert again.conflicts
