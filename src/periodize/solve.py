@@ -143,13 +143,15 @@ def _hint(built: BuiltModel, sessions: Sessions) -> None:
 
 def _complete_hint(
     built: BuiltModel, sessions: Sessions, started: float, progress: ProgressHook | None
-) -> float:
+) -> tuple[cp_model.CpSolver | None, float]:
     """Hint every variable of the model from ``sessions``: fix a copy of the model to them,
     let propagation complete the assignment, and hint all of it (CP-SAT starts at once
     from a complete, feasible hint; an incomplete one costs it seconds to repair). The
     completed plan is the first complete plan of the solve: it is reported to ``progress``
     as stage ``construction`` with its objective (bound 0: nothing is proven yet).
-    Returns the deterministic time spent."""
+    Returns the solver that holds the completed plan (None when completion failed; the copy
+    keeps the model's variable indices, so it reads the model's expressions) and the
+    deterministic time spent."""
     _hint(built, sessions)
     fixed = built.model.clone()
     for var_index, value in zip(
@@ -171,7 +173,8 @@ def _complete_hint(
         if progress is not None:
             elapsed = time.perf_counter() - started
             progress(Progress("construction", elapsed, solver.value(built.objective) / SCALE, 0))
-    return solver.deterministic_time
+        return solver, solver.deterministic_time
+    return None, solver.deterministic_time
 
 
 def _construct(
@@ -232,11 +235,14 @@ def _solve(
     )
     model = built.model
     proven = True
-    if constructed is not None:
-        clock.spend_deterministic(_complete_hint(built, constructed, started, progress))
-
+    # The best plan so far, returned when a later stage finds nothing in its time or the
+    # user interrupts: the completed construction, then the recipe stage's plan.
     fallback: cp_model.CpSolver | None = None
-    if built.ctx.guards.recipe:
+    if constructed is not None:
+        fallback, completion_time = _complete_hint(built, constructed, started, progress)
+        clock.spend_deterministic(completion_time)
+
+    if built.ctx.guards.recipe and not interrupt.requested:
         model.minimize(built.recipe_misses)
         solver = _parameters(options, clock.left() * STAGE_ONE_SHARE)
         status = run_search(solver, model, interrupt, _Reporter("recipes", started, progress))
@@ -275,7 +281,7 @@ def _solve(
 
 
 def _unbounded(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[float, float | None]:
-    """The objective of the recipes stage's solution, with no bound known for it."""
+    """The objective of a fallback solution (construction or recipe stage), no bound known."""
     return float(solver.value(built.objective)), None
 
 
