@@ -169,9 +169,13 @@ def test_malformed_json_and_wrong_shapes_are_422(server: RunningServer) -> None:
     }
     nested = httpx.post(f"{server.url}/v1/check", content=b"[" * 100_000, timeout=30)
     assert nested.status_code == 422
-    query = httpx.post(f"{server.url}/v1/plans?time_limit_s=-1", json={}, timeout=30)
-    assert query.status_code == 422
-    assert query.json()["detail"][0].startswith("query.time_limit_s:")
+    huge = httpx.post(f"{server.url}/v1/plans", content=b'{"weeks": ' + b"9" * 5000 + b"}")
+    assert huge.status_code == 422
+    assert huge.json()["detail"][0].startswith("scenario: malformed JSON")
+    for limit in ("-1", "0.05", "nan"):
+        query = httpx.post(f"{server.url}/v1/plans?time_limit_s={limit}", json={}, timeout=30)
+        assert query.status_code == 422
+        assert query.json()["detail"][0].startswith("query.time_limit_s:")
 
 
 def test_horizon_beyond_the_server_limit_is_422(client: Client) -> None:

@@ -69,6 +69,8 @@ def _json_of(body: bytes, name: str) -> Any:
         ) from None
     except RecursionError:
         raise InputError(f"{name}: the JSON is nested too deeply") from None
+    except ValueError as error:  # an integer too long to convert, say
+        raise InputError(f"{name}: malformed JSON: {error}") from None
 
 
 def _validated_scenario(data: Any, settings: ServiceSettings, name: str = "scenario") -> Scenario:
@@ -287,7 +289,7 @@ CHECK_BODY = {
 TimeLimit = Annotated[
     float | None,
     Query(
-        gt=0,
+        ge=0.1,
         allow_inf_nan=False,
         description="Seconds for the whole solve; capped by the server's maximum "
         "(default: the server's default).",

@@ -380,7 +380,8 @@ class WorkerPool:
             except Exception as error:  # never leave a job hanging
                 log.exception("job %s failed in the pool", job.id)
                 worker.kill()
-                self._finish(job, JobStatus.FAILED, f"internal error: {type(error).__name__}")
+                reason = f"internal error: {type(error).__name__}"
+                self._finish(job, JobStatus.FAILED, reason, retryable=True)
             finally:
                 self.running -= 1
                 self._current.pop(id(worker), None)

@@ -35,7 +35,7 @@ class ServiceSettings:
     job_grace_s: float = 30.0
     cancel_grace_s: float = 10.0
     job_ttl_s: float = 3600.0
-    jobs_kept: int = 256
+    jobs_kept: int = 100
     jobs_per_worker: int = 50
     retry_after_s: int = 2
     api_key: str | None = field(default=None, repr=False)
