@@ -7,8 +7,8 @@ Starts ``periodize serve`` on 127.0.0.1 (a free port; loopback only) with ``--wo
 solver processes, then sends ``--requests`` ``POST /v1/plans`` at ``--concurrency`` at
 once, each asking for ``--time-limit`` seconds. A request answered 503 is not retried;
 its sender waits the Retry-After it was given before sending its next request (unless
-``--no-wait-on-503``). While it runs, it samples the
-resident memory (RSS) of the server and all its descendants (the workers) every 0.2 s.
+``--no-wait-on-503``). While it runs, it samples the resident memory (RSS) of the server
+and all its descendants (the workers) every 0.2 s. Results: docs/service.md.
 
 Every request must end in 200 (a plan) or 503 (queue full, with Retry-After); none may be
 lost (no answer, a transport error, another status), and the server must still answer
@@ -137,7 +137,7 @@ async def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout_s: fl
             await asyncio.sleep(0.1)
 
 
-async def wait_for_workers(url: str, workers: int, sampler: MemorySampler) -> None:
+async def wait_for_workers(workers: int, sampler: MemorySampler) -> None:
     """Let the worker processes finish importing the solver (so startup is not timed)."""
     deadline = time.monotonic() + 60
     while len(sampler.tree()) < workers + 1 and time.monotonic() < deadline:
@@ -200,7 +200,7 @@ async def main_async(args: argparse.Namespace) -> int:
     sampling = asyncio.create_task(sampler.run())
     try:
         await wait_until_up(url, server, 60)
-        await wait_for_workers(url, args.workers, sampler)
+        await wait_for_workers(args.workers, sampler)
         idle_bytes = sampler.sample()
         started = time.perf_counter()
         outcomes = await asyncio.wait_for(burst(url, body, args), args.max_seconds)

@@ -1,19 +1,19 @@
-"""Library bugs found while building the HTTP service, kept failing until fixed.
+"""Library bugs found while building the HTTP service (fixed; kept as regression tests).
 
 Cancelling a job sends SIGINT to the worker running `periodize.solve`, which promises to
-stop and return the best plan found so far. When the SIGINT lands after the week-by-week
-construction has produced a complete plan (reported through ``progress`` as stage
-``construction`` with its objective) but before the first stage of the full model has
-started, `solve` raises ``RuntimeError: solve() has not been called.``: `run_search` skips
-the search because the interrupt is already set, and `_solve` then reads
-``solver.deterministic_time`` of a solver that never ran (solve.py, recipes stage). Even
-past that, the constructed plan would be dropped: with no stage solution, `_solve`
-returns status ``unknown`` (no days) although a complete plan that holds every hard rule
-was in hand. The same loss shows without any signal: a short time limit on a busy machine
-ends ``unknown`` after the construction reported a plan.
+stop and return the best plan found so far. When the SIGINT landed after the week-by-week
+construction had produced a complete plan (reported through ``progress`` as stage
+``construction`` with its objective) but before the first stage of the full model had
+started, `solve` raised ``RuntimeError: solve() has not been called.`` (`run_search`
+skipped the search because the interrupt was already set, and `_solve` then read
+``solver.deterministic_time`` of a solver that never ran). Past that, the constructed
+plan was dropped: with no stage solution, `_solve` returned status ``unknown`` although a
+complete plan that holds every hard rule was in hand; a short time limit on a busy
+machine showed the same loss without any signal. Fixed in bbbf2f4 (solve keeps the
+completed construction as its fallback plan).
 
-The service works around the first part: a job cancelled that way ends ``cancelled``
-with no plan and the error as its message.
+The service still guards the first part: a job whose solve raises after a cancel ends
+``cancelled`` with the error as its message.
 """
 
 from __future__ import annotations

@@ -34,9 +34,8 @@ KEY = "test-key-3f9a1c"
 FUZZ_EXAMPLES = 10
 """Examples per operation in the schemathesis run (bounded, to keep the suite short)."""
 SOLVE_S = 6.0
-"""Time limit of a test solve: enough for a plan on a busy two-core machine (with less,
-`solve` may end `unknown` although its construction found a plan: see
-test_found_bugs_service.py)."""
+"""Time limit of a test solve: enough for the stages to improve on the construction on a
+busy two-core machine."""
 
 
 def scenario_data(name: str) -> dict[str, Any]:
@@ -76,9 +75,18 @@ def server() -> Iterator[RunningServer]:
 
 @pytest.fixture(scope="module")
 def small() -> Iterator[RunningServer]:
-    """One worker and one place in the queue: easy to fill."""
+    """One worker and one place in the queue: easy to fill. No grace past a job's time
+    limit, and a tenth of a second for a stopped task to hand back its result before
+    its worker is killed."""
     settings = ServiceSettings(
-        workers=1, queue_size=1, max_time_limit_s=60, solver_threads=1, retry_after_s=3
+        workers=1,
+        queue_size=1,
+        max_time_limit_s=60,
+        max_horizon_weeks=104,
+        solver_threads=1,
+        retry_after_s=3,
+        job_grace_s=0,
+        cancel_grace_s=0.1,
     )
     with serve(settings) as running:
         yield running
@@ -307,6 +315,23 @@ def test_a_worker_that_dies_fails_its_job_and_the_server_goes_on(
         assert client.health().status == "ok"
         assert not client.explain(strict, time_limit_s=2).feasible  # on a fresh worker
         assert small.app.state.pool.worker_pids != pids
+
+
+def test_a_task_that_runs_past_its_allowance_is_stopped(small: RunningServer) -> None:
+    """An explanation ignores SIGINT; 104 weeks take it well past 0.1 s, so its worker is
+    killed: 422 with the reason, and the next request gets a fresh worker."""
+    data = scenario_data("general-fitness-12-weeks")
+    data["weeks"] = 104
+    pids = small.app.state.pool.worker_pids
+    response = httpx.post(f"{small.url}/v1/explain?time_limit_s=0.1", json=data, timeout=60)
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": ["scenario: stopped: still running 0.1 s after it started"]
+    }
+    assert small.app.state.pool.worker_pids != pids
+    with Client(small.url) as client:
+        assert client.health().running == 0
+        assert client.explain(scenario_data("weekend-only-strict"), time_limit_s=2).conflicts
 
 
 # ----- check, explain, schema -------------------------------------------------------------

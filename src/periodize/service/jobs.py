@@ -414,8 +414,9 @@ class WorkerPool:
                         self._finish(job, JobStatus.CANCELLED, "stopped: it did not end in time")
                     return
                 worker.interrupt()
+            wait = INTERRUPT_EVERY_S if stopping_since else min(POLL_S, deadline - now)
             try:
-                message = await worker.receive(INTERRUPT_EVERY_S if stopping_since else POLL_S)
+                message = await worker.receive(max(0.01, wait))
             except WorkerDied as died:
                 worker.kill()
                 reason = f"the worker process stopped ({died}) while running this job"
