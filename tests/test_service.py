@@ -186,6 +186,35 @@ def test_malformed_json_and_wrong_shapes_are_422(server: RunningServer) -> None:
         assert query.json()["detail"][0].startswith("query.time_limit_s:")
 
 
+def test_yaml_bodies_read_like_scenario_files(
+    client: Client, server: RunningServer, run_cli: Any, tmp_path: Path
+) -> None:
+    text = (SCENARIOS / "weekend-only-strict.yaml").read_text(encoding="utf-8")
+    plan = client.solve(text, time_limit_s=1)  # sent as application/yaml
+    assert plan.status is Status.INFEASIBLE
+    assert plan.conflicts
+    broken = text.replace("athlete:", "athlete: [", 1)
+    with pytest.raises(ServiceError) as raised:
+        client.solve(broken)
+    assert raised.value.status_code == 422
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken, encoding="utf-8")
+    cli = run_cli("validate", str(path))
+    assert [m.removeprefix("scenario: ") for m in raised.value.messages] == [
+        line.removeprefix(f"{path}: ") for line in cli.stderr.splitlines()
+    ]
+    assert raised.value.messages[0].startswith("scenario: malformed YAML at line")
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nname: *c\n"
+    refused = httpx.post(
+        f"{server.url}/v1/plans", content=bomb, headers={"Content-Type": "application/yaml"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == [
+        "scenario: YAML alias *a at line 2, column 8: aliases are not accepted here; "
+        "write the value out"
+    ]
+
+
 def test_horizon_beyond_the_server_limit_is_422(client: Client) -> None:
     with pytest.raises(ServiceError) as raised:
         client.solve(scenario_data("mountain-100-mile-advanced"))
@@ -395,9 +424,10 @@ def test_openapi_describes_every_endpoint(server: RunningServer) -> None:
         schemas
     )
     plans = document["paths"]["/v1/plans"]["post"]
-    assert plans["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Scenario"
-    }
+    for media in ("application/json", "application/yaml"):
+        assert plans["requestBody"]["content"][media]["schema"] == {
+            "$ref": "#/components/schemas/Scenario"
+        }
     assert set(plans["responses"]) == {"200", "413", "422", "503"}
 
 
@@ -568,7 +598,11 @@ def test_the_served_openapi_holds(
     ]
     if path in valid_bodies:  # a real solve: short, and not in deterministic time
         query = {"time_limit_s": 1} if path != "/v1/check" else None
-        strategies.append(operation.as_strategy(body=valid_bodies[path], query=query))
+        strategies.append(
+            operation.as_strategy(
+                body=valid_bodies[path], query=query, media_type="application/json"
+            )
+        )
 
     @hypothesis.given(case=st.one_of(strategies))
     @hypothesis.settings(

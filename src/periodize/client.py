@@ -44,8 +44,8 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
-ScenarioLike = Scenario | Mapping[str, Any]
-"""A scenario, or its plain data (as a scenario file holds it)."""
+ScenarioLike = Scenario | Mapping[str, Any] | str
+"""A scenario, its plain data, or the text of a scenario file (YAML or JSON)."""
 PlanLike = Plan | Mapping[str, Any]
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -63,10 +63,18 @@ class ServiceError(Exception):
         self.retry_after = retry_after
 
 
-def _scenario_json(scenario: ScenarioLike) -> Any:
+def _scenario_json(scenario: Scenario | Mapping[str, Any]) -> Any:
     if isinstance(scenario, Scenario):
         return scenario.model_dump(mode="json", exclude_unset=True)
     return dict(scenario)
+
+
+def _scenario_body(scenario: ScenarioLike) -> dict[str, Any]:
+    """The request arguments that carry ``scenario``: file text as YAML (a superset of
+    JSON), anything else as JSON."""
+    if isinstance(scenario, str):
+        return {"content": scenario.encode(), "headers": {"Content-Type": "application/yaml"}}
+    return {"json": _scenario_json(scenario)}
 
 
 def _plan_json(plan: PlanLike) -> Any:
@@ -146,7 +154,7 @@ class Client:
         """Solve and wait: ``POST /v1/plans``."""
         response = self._http.post(
             "/v1/plans",
-            json=_scenario_json(scenario),
+            **_scenario_body(scenario),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, Plan)
@@ -162,7 +170,7 @@ class Client:
         """Start a solve: ``POST /v1/jobs``; the job comes back queued or running."""
         response = self._http.post(
             "/v1/jobs",
-            json=_scenario_json(scenario),
+            **_scenario_body(scenario),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, JobView)
@@ -184,7 +192,7 @@ class Client:
                 return view
             time.sleep(poll_s)
 
-    def check(self, scenario: ScenarioLike, plan: PlanLike) -> CheckResult:
+    def check(self, scenario: Scenario | Mapping[str, Any], plan: PlanLike) -> CheckResult:
         """Verify ``plan`` against every hard rule: ``POST /v1/check``."""
         body = {"scenario": _scenario_json(scenario), "plan": _plan_json(plan)}
         return _read(self._http.post("/v1/check", json=body), CheckResult)
@@ -194,7 +202,7 @@ class Client:
     ) -> ExplainResult:
         """Why ``scenario`` is infeasible: ``POST /v1/explain``."""
         response = self._http.post(
-            "/v1/explain", json=_scenario_json(scenario), params=_params(time_limit_s)
+            "/v1/explain", **_scenario_body(scenario), params=_params(time_limit_s)
         )
         return _read(response, ExplainResult)
 
@@ -254,7 +262,7 @@ class AsyncClient:
         """Solve and wait: ``POST /v1/plans``."""
         response = await self._http.post(
             "/v1/plans",
-            json=_scenario_json(scenario),
+            **_scenario_body(scenario),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, Plan)
@@ -270,7 +278,7 @@ class AsyncClient:
         """Start a solve: ``POST /v1/jobs``."""
         response = await self._http.post(
             "/v1/jobs",
-            json=_scenario_json(scenario),
+            **_scenario_body(scenario),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, JobView)
@@ -294,7 +302,7 @@ class AsyncClient:
                 return view
             await asyncio.sleep(poll_s)
 
-    async def check(self, scenario: ScenarioLike, plan: PlanLike) -> CheckResult:
+    async def check(self, scenario: Scenario | Mapping[str, Any], plan: PlanLike) -> CheckResult:
         """Verify ``plan`` against every hard rule: ``POST /v1/check``."""
         body = {"scenario": _scenario_json(scenario), "plan": _plan_json(plan)}
         return _read(await self._http.post("/v1/check", json=body), CheckResult)
@@ -304,7 +312,7 @@ class AsyncClient:
     ) -> ExplainResult:
         """Why ``scenario`` is infeasible: ``POST /v1/explain``."""
         response = await self._http.post(
-            "/v1/explain", json=_scenario_json(scenario), params=_params(time_limit_s)
+            "/v1/explain", **_scenario_body(scenario), params=_params(time_limit_s)
         )
         return _read(response, ExplainResult)
 

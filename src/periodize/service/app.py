@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager, suppress
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
+import yaml
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -26,7 +27,7 @@ from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException
 
 from periodize.check import check
-from periodize.loading import InputError, validate_data
+from periodize.loading import InputError, parse_document, validate_data
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 from periodize.service.jobs import Job, JobRegistry, QueueFull, Task, WorkerPool
@@ -55,6 +56,43 @@ def _package_version() -> str:
 
 
 # ----- reading bodies -----------------------------------------------------------------
+
+
+YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+"""Media types read as YAML (a scenario file as it is); anything else is read as JSON."""
+
+
+def _document_of(body: bytes, content_type: str, name: str) -> Any:
+    """Parse a body as YAML or JSON by its Content-Type; errors read like the loader's."""
+    if content_type.split(";")[0].strip().lower() in YAML_TYPES:
+        return _yaml_of(body, name)
+    return _json_of(body, name)
+
+
+def _yaml_of(body: bytes, name: str) -> Any:
+    """Parse a YAML body with the command line's loader, refusing aliases (``*name``):
+    a few bytes of nested aliases expand to billions of nodes when validated."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: the body is not UTF-8 text") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                raise InputError(
+                    f"{name}: YAML alias *{event.anchor}{where}: aliases are not accepted "
+                    "here; write the value out"
+                )
+    except yaml.YAMLError:
+        pass  # parse_document reports it with the command line's words
+    except RecursionError:
+        raise InputError(f"{name}: the YAML is nested too deeply") from None
+    try:
+        return parse_document(text, name)
+    except RecursionError:
+        raise InputError(f"{name}: the YAML is nested too deeply") from None
 
 
 def _json_of(body: bytes, name: str) -> Any:
@@ -93,13 +131,13 @@ def _validated_scenario(data: Any, settings: ServiceSettings, name: str = "scena
     return scenario
 
 
-def _scenario_from_body(body: bytes, settings: ServiceSettings) -> Scenario:
-    return _validated_scenario(_json_of(body, "scenario"), settings)
+def _scenario_from_body(body: bytes, content_type: str, settings: ServiceSettings) -> Scenario:
+    return _validated_scenario(_document_of(body, content_type, "scenario"), settings)
 
 
-def _check_body(body: bytes, settings: ServiceSettings) -> CheckResult:
+def _check_body(body: bytes, content_type: str, settings: ServiceSettings) -> CheckResult:
     """Validate a check request ``{"scenario": ..., "plan": ...}`` and run the checker."""
-    data = _json_of(body, "request")
+    data = _document_of(body, content_type, "request")
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         raise InputError(f"request: expected a mapping with keys scenario and plan, found {found}")
@@ -264,7 +302,10 @@ def _scenario_body(description: str) -> dict[str, Any]:
         "requestBody": {
             "required": True,
             "description": description,
-            "content": {"application/json": {"schema": SCENARIO_REF}},
+            "content": {
+                "application/json": {"schema": SCENARIO_REF},
+                "application/yaml": {"schema": SCENARIO_REF},
+            },
         }
     }
 
@@ -274,7 +315,7 @@ CHECK_BODY = {
         "required": True,
         "description": "The scenario and the plan (as `POST /v1/plans` returns it) to verify.",
         "content": {
-            "application/json": {
+            media: {
                 "schema": {
                     "type": "object",
                     "required": ["scenario", "plan"],
@@ -282,6 +323,7 @@ CHECK_BODY = {
                     "properties": {"scenario": SCENARIO_REF, "plan": PLAN_REF},
                 }
             }
+            for media in ("application/json", "application/yaml")
         },
     }
 }
@@ -339,7 +381,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     async def read_scenario(request: Request) -> Scenario:
         body = await request.body()
-        return await asyncio.to_thread(_scenario_from_body, body, settings)
+        content_type = request.headers.get("content-type", "")
+        return await asyncio.to_thread(_scenario_from_body, body, content_type, settings)
 
     def task(kind: str, scenario: Scenario, time_limit_s: float | None, **more: Any) -> Task:
         return Task(
@@ -473,7 +516,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def check_plan(request: Request) -> CheckResult:
         """Run the independent checker; `ok` is true when no rule is violated."""
         body = await request.body()
-        return await asyncio.to_thread(_check_body, body, settings)
+        content_type = request.headers.get("content-type", "")
+        return await asyncio.to_thread(_check_body, body, content_type, settings)
 
     @app.post(
         "/v1/explain",
