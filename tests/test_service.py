@@ -431,6 +431,20 @@ def test_openapi_describes_every_endpoint(server: RunningServer) -> None:
     assert set(plans["responses"]) == {"200", "413", "422", "503"}
 
 
+def test_scenario_parts_never_overwrite_other_components() -> None:
+    from periodize.service.app import _scenario_schemas
+
+    parts = _scenario_schemas({})
+    assert "Athlete" in parts
+    assert parts["Scenario"]["properties"]["athlete"] == {"$ref": "#/components/schemas/Athlete"}
+    renamed = _scenario_schemas({"Athlete": {"type": "string"}})
+    assert "Athlete" not in renamed
+    assert renamed["ScenarioAthlete"] == parts["Athlete"]
+    assert renamed["Scenario"]["properties"]["athlete"] == {
+        "$ref": "#/components/schemas/ScenarioAthlete"
+    }
+
+
 # ----- authentication ---------------------------------------------------------------------
 
 

@@ -613,12 +613,26 @@ def _install_openapi(app: FastAPI) -> None:
             separate_input_output_schemas=False,
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        scenario = Scenario.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, schema in {**scenario.pop("$defs", {}), "Scenario": scenario}.items():
-            if name in schemas and schemas[name] != schema:
-                raise RuntimeError(f"two different schemas named {name}")
-            schemas[name] = schema
+        schemas.update(_scenario_schemas(schemas))
         app.openapi_schema = document
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _scenario_schemas(taken: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's JSON Schema as OpenAPI components: ``Scenario`` and its parts. A
+    part named like a different component already in ``taken`` is renamed
+    ``Scenario<Name>`` (and referred to so), so the two never overwrite each other."""
+    template = "#/components/schemas/{model}"
+    scenario = Scenario.model_json_schema(ref_template=template)
+    parts: dict[str, Any] = {**scenario.pop("$defs", {}), "Scenario": scenario}
+    clashes = [n for n, schema in parts.items() if n in taken and taken[n] != schema]
+    if not clashes:
+        return parts
+    text = json.dumps(parts)
+    for name in clashes:
+        old, new = template.format(model=name), template.format(model=f"Scenario{name}")
+        text = text.replace(f'"{old}"', f'"{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    return {(f"Scenario{n}" if n in clashes else n): schema for n, schema in renamed.items()}
