@@ -450,7 +450,9 @@ def test_scenario_parts_never_overwrite_other_components() -> None:
 
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[RunningServer]:
-    settings = ServiceSettings(workers=1, queue_size=2, solver_threads=1, api_key=KEY)
+    settings = ServiceSettings(
+        workers=1, queue_size=2, solver_threads=1, api_key=KEY, jobs_per_worker=1
+    )
     with serve(settings) as running:
         yield running
 
@@ -481,6 +483,20 @@ def test_with_a_key_every_endpoint_but_health_needs_it(
     assert {entry["status"] for entry in entries} >= {200, 401}
     assert all(set(entry) >= {"method", "path", "status", "duration_ms"} for entry in entries)
     assert not any(KEY in line for line in caplog.text.splitlines())
+
+
+def test_a_worker_is_replaced_after_its_quota_of_jobs(
+    guarded: RunningServer, strict: Scenario
+) -> None:
+    """``jobs_per_worker=1``: each job runs in a fresh process (memory stays bounded)."""
+    pool = guarded.app.state.pool
+    seen = []
+    with Client(guarded.url, api_key=KEY) as client:
+        for _ in range(2):
+            assert not client.explain(strict, time_limit_s=2).feasible
+            seen.append(pool.worker_pids)
+    assert len(seen[0]) == len(seen[1]) == 1
+    assert seen[0] != seen[1]
 
 
 def test_without_a_key_nothing_asks_for_one(server: RunningServer) -> None:
