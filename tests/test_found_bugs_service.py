@@ -40,5 +40,5 @@ def test_sigint_after_construction_returns_the_constructed_plan() -> None:
         periodize.SolveOptions(time_limit_s=10, workers=1),
         progress=cancel_after_construction,
     )
-    assert stages == ["construction"]
+    assert set(stages) == {"construction"}  # nothing ran after the interrupt
     assert plan.has_plan
