@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from periodize.catalogue import RACE_KIND
+from periodize.heuristic import greedy_sessions
 from periodize.model.build import BuiltModel, build_model, clear_hints
 from periodize.model.objective import SCALE
-from periodize.model.rolling import rolling_plan
+from periodize.model.rolling import chosen_sessions, rolling_plan
 from periodize.model.run import Interrupt, catching_sigint, new_solver, run_search
 from periodize.model.variables import History, Sessions
 from periodize.plan import Conflict, Day, Plan, Session, Stats, Status, summarise_week
@@ -38,6 +39,11 @@ MIN_STAGE_TIME_S = 0.5
 """Every stage gets at least this long, even past the limit, so a plan can be read."""
 STAGE_ONE_SHARE = 0.3
 """Share of the remaining time the recipe stage may use."""
+RECIPE_POINTS = 10**9
+"""Weight of a recipe miss against the objective when a fixed plan is evaluated."""
+GREEDY_FIRST = True
+"""Also start from the greedy heuristic's plan when the model accepts it (False: the
+week-by-week construction alone; benchmarks/RESULTS.md compares the two)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,11 @@ def _complete_hint(
         variable = fixed.get_int_var_from_proto_index(var_index)
         fixed.add(variable == value)
     clear_hints(fixed)
+    # With the sessions fixed, what is left are the recipe guards and the soft terms'
+    # auxiliary variables: minimise them, so that the hint holds the sessions' true misses
+    # and objective (a bare feasibility solve leaves guards false and deviations inflated,
+    # and the stages would start from a far worse point than the plan is).
+    fixed.minimize(RECIPE_POINTS * built.recipe_misses + built.objective)
     solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = COMPLETION_TIME_S
@@ -226,8 +237,6 @@ def _solve(
 ) -> Plan:
     started = time.perf_counter()
     clock = _Clock(options)
-    constructed, construction_time = _construct(scenario, options, interrupt, replan)
-    clock.spend_deterministic(construction_time)
     built = build_model(
         scenario,
         history=replan.history if replan else None,
@@ -236,11 +245,31 @@ def _solve(
     model = built.model
     proven = True
     # The best plan so far, returned when a later stage finds nothing in its time or the
-    # user interrupts: the completed construction, then the recipe stage's plan.
-    fallback: cp_model.CpSolver | None = None
-    if constructed is not None:
-        fallback, completion_time = _complete_hint(built, constructed, started, progress)
+    # user interrupts: the first complete plan, then the recipe stage's plan. Two starts
+    # compete: the greedy heuristic's plan, when the model accepts it (a first plan in
+    # milliseconds; a re-plan skips it, the heuristic knows nothing of the past), and the
+    # week-by-week construction's (seconds); the better, by recipe misses and then the
+    # objective, is the hint of the stages.
+    starts: list[cp_model.CpSolver] = []
+    if replan is None and GREEDY_FIRST:
+        greedy, completion_time = _complete_hint(
+            built, greedy_sessions(scenario), started, progress
+        )
         clock.spend_deterministic(completion_time)
+        starts += [greedy] if greedy is not None else []
+    constructed, construction_time = _construct(scenario, options, interrupt, replan)
+    clock.spend_deterministic(construction_time)
+    if constructed is not None:
+        rolled, completion_time = _complete_hint(built, constructed, started, progress)
+        clock.spend_deterministic(completion_time)
+        starts += [rolled] if rolled is not None else []
+    fallback = min(
+        starts,
+        key=lambda start: (start.value(built.recipe_misses), start.value(built.objective)),
+        default=None,
+    )
+    if fallback is not None and fallback is not starts[-1]:
+        _hint_solution(built, fallback)
 
     if built.ctx.guards.recipe and not interrupt.requested:
         model.minimize(built.recipe_misses)
@@ -252,10 +281,19 @@ def _solve(
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             proven = status == cp_model.OPTIMAL
             model.add(built.recipe_misses <= round(solver.objective_value))
-            _hint_solution(built, solver)
-            fallback = solver
+            # The recipe plan with its soft terms' auxiliaries at their least: the hint
+            # of the objective stage (the stage itself left them anywhere).
+            settled, settle_time = _complete_hint(built, chosen_sessions(built, solver), 0, None)
+            clock.spend_deterministic(settle_time)
+            fallback = settled or solver
+            if settled is None:
+                _hint_solution(built, solver)
         else:
-            proven = False  # no recipe optimum known: the objective stage goes on without it
+            # No recipe plan found in time: the objective stage keeps the first plan's
+            # misses as a ceiling (S0 comes first), or goes on without one.
+            proven = False
+            if fallback is not None:
+                model.add(built.recipe_misses <= round(fallback.value(built.recipe_misses)))
     if interrupt.requested and fallback is not None:
         return _read_plan(
             scenario, built, fallback, False, _unbounded(built, fallback), options, started

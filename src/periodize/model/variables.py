@@ -81,7 +81,9 @@ class WeekSums:
     max_minutes: int = 0
     max_load: int = 0
     kind_minutes: dict[str, Expr] = field(default_factory=dict)
+    """Minutes by ``kind@rpe`` (a kind's RPE is its catalogue one, or a logged one)."""
     kinds: dict[str, SessionKind] = field(default_factory=dict)
+    """The kind of each ``kind_minutes`` key."""
 
 
 @dataclass
@@ -240,7 +242,9 @@ def _week_sums(ctx: ModelContext, week: int, candidates: list[Candidate]) -> Wee
         key = (c.day, c.slot)
         per_slot_max[key] = max(per_slot_max.get(key, 0), c.max_minutes)
         per_slot_load[key] = max(per_slot_load.get(key, 0), c.max_minutes * c.kind.rpe)
-        by_kind.setdefault(c.kind.id, []).append(c)
+        # Keyed by kind and RPE: a re-plan's logged sessions carry the RPE really felt,
+        # so one kind may come with several RPEs (and loads) in a week.
+        by_kind.setdefault(f"{c.kind.id}@{c.kind.rpe}", []).append(c)
     max_minutes, max_load = sum(per_slot_max.values()), sum(per_slot_load.values())
     slots = len(per_slot_max)
 
@@ -255,10 +259,11 @@ def _week_sums(ctx: ModelContext, week: int, candidates: list[Candidate]) -> Wee
 
     kind_minutes: dict[str, Expr] = {}
     kinds: dict[str, SessionKind] = {}
-    for kind_id, group in sorted(by_kind.items()):
+    for kind_key, group in sorted(by_kind.items()):
         upper = sum(c.max_minutes for c in group)
-        kind_minutes[kind_id] = tied(f"{kind_id}_minutes", upper, [c.minutes for c in group])
-        kinds[kind_id] = group[0].kind
+        name = kind_key.replace("@", "_rpe")
+        kind_minutes[kind_key] = tied(f"{name}_minutes", upper, [c.minutes for c in group])
+        kinds[kind_key] = group[0].kind
 
     def minutes_of(test: Callable[[SessionKind], bool]) -> list[Expr]:
         return [kind_minutes[k] for k, kind in kinds.items() if test(kind)]
