@@ -39,11 +39,7 @@ def replan(
     rules that cannot hold around the real past in ``conflicts``."""
     options = options or SolveOptions()
     dates = scenario.dates
-    _fits(scenario, previous, today)
-    try:
-        past = logged_sessions(scenario, log, today)
-    except LogError as error:
-        raise InputError(f"log: {error}") from None
+    past = validate_replan(scenario, previous, log, today)
     if _as_planned(previous, past, today):
         # The past went as planned, so the future stands as it is: every rule held for the
         # whole plan with this very past, and re-solving could only trade S5 for polish.
@@ -61,6 +57,18 @@ def replan(
     return plan.model_copy(
         update={"replanned_from": today, "changes": changes(previous, plan, today)}
     )
+
+
+def validate_replan(
+    scenario: Scenario, previous: Plan, log: TrainingLog, today: dt.date
+) -> dict[dt.date, list[LoggedSession]]:
+    """Check that ``previous``, ``log`` and ``today`` fit ``scenario`` (raises `InputError`
+    naming the problem and the fix); the logged sessions of the days before today."""
+    _fits(scenario, previous, today)
+    try:
+        return logged_sessions(scenario, log, today)
+    except LogError as error:
+        raise InputError(f"log: {error}") from None
 
 
 def _as_planned(previous: Plan, past: dict[dt.date, list[LoggedSession]], today: dt.date) -> bool:
