@@ -414,6 +414,8 @@ def test_openapi_describes_every_endpoint(server: RunningServer) -> None:
         ("POST", "/v1/jobs"),
         ("GET", "/v1/jobs/{job_id}"),
         ("DELETE", "/v1/jobs/{job_id}"),
+        ("POST", "/v1/replans"),
+        ("POST", "/v1/jobs/replans"),
         ("POST", "/v1/check"),
         ("POST", "/v1/explain"),
         ("GET", "/v1/schema"),
@@ -589,6 +591,8 @@ OPERATIONS = [
     ("POST", "/v1/jobs"),
     ("GET", "/v1/jobs/{job_id}"),
     ("DELETE", "/v1/jobs/{job_id}"),
+    ("POST", "/v1/replans"),
+    ("POST", "/v1/jobs/replans"),
     ("POST", "/v1/check"),
     ("POST", "/v1/explain"),
     ("GET", "/v1/schema"),
@@ -597,6 +601,7 @@ OPERATIONS = [
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the valid bodies
 def test_the_served_openapi_holds(
     server: RunningServer, solved: Plan, method: str, path: str
 ) -> None:
@@ -616,11 +621,22 @@ def test_the_served_openapi_holds(
     operation = api[path][method]
     excluded = [positive_data_acceptance, negative_data_rejection]
     scenario = scenario_data("half-marathon-8-weeks")
+    plan = solved.model_dump(mode="json")
+    today = solved.days[14].date
+    done = [  # the first two weeks as planned: the re-plan gives the plan back at once
+        {"date": day.date.isoformat(), "kind": s.kind, "minutes": s.minutes, "rpe": s.rpe}
+        for day in solved.days
+        if day.date < today
+        for s in day.sessions
+    ]
+    replan = {"scenario": scenario, "plan": plan, "log": done, "today": today.isoformat()}
     valid_bodies = {
         "/v1/plans": scenario,
         "/v1/jobs": scenario,
         "/v1/explain": scenario,
-        "/v1/check": {"scenario": scenario, "plan": solved.model_dump(mode="json")},
+        "/v1/check": {"scenario": scenario, "plan": plan},
+        "/v1/replans": replan,
+        "/v1/jobs/replans": replan,
     }
     strategies = [
         operation.as_strategy(),

@@ -13,14 +13,16 @@ that is not a success raises `ServiceError` with the status and the server's mes
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
+from periodize.log import LogEntry, TrainingLog
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 from periodize.service.models import (
@@ -47,6 +49,8 @@ M = TypeVar("M", bound=BaseModel)
 ScenarioLike = Scenario | Mapping[str, Any] | str
 """A scenario, its plain data, or the text of a scenario file (YAML or JSON)."""
 PlanLike = Plan | Mapping[str, Any]
+LogLike = TrainingLog | Sequence[LogEntry | Mapping[str, Any]]
+"""A training log: a `TrainingLog`, or its entries as `LogEntry` models or plain data."""
 
 DEFAULT_TIMEOUT_S = 120.0
 """How long a request may take: a synchronous solve waits for its whole time limit."""
@@ -79,6 +83,28 @@ def _scenario_body(scenario: ScenarioLike) -> dict[str, Any]:
 
 def _plan_json(plan: PlanLike) -> Any:
     return plan.model_dump(mode="json") if isinstance(plan, Plan) else dict(plan)
+
+
+def _log_json(log: LogLike) -> list[Any]:
+    entries = log.entries if isinstance(log, TrainingLog) else log
+    return [
+        entry.model_dump(mode="json", exclude_none=True)
+        if isinstance(entry, LogEntry)
+        else dict(entry)
+        for entry in entries
+    ]
+
+
+def _replan_json(
+    scenario: Scenario | Mapping[str, Any], plan: PlanLike, log: LogLike, today: dt.date | str
+) -> dict[str, Any]:
+    """The body of ``POST /v1/replans``."""
+    return {
+        "scenario": _scenario_json(scenario),
+        "plan": _plan_json(plan),
+        "log": _log_json(log),
+        "today": today.isoformat() if isinstance(today, dt.date) else today,
+    }
 
 
 def _params(
@@ -171,6 +197,45 @@ class Client:
         response = self._http.post(
             "/v1/jobs",
             **_scenario_body(scenario),
+            params=_params(time_limit_s, seed, deterministic),
+        )
+        return _read(response, JobView)
+
+    def replan(
+        self,
+        scenario: Scenario | Mapping[str, Any],
+        plan: PlanLike,
+        log: LogLike,
+        today: dt.date | str,
+        *,
+        time_limit_s: float | None = None,
+        seed: int | None = None,
+        deterministic: bool = False,
+    ) -> Plan:
+        """Re-plan ``plan`` from ``today`` on around ``log`` (what was done before
+        today) and wait: ``POST /v1/replans``."""
+        response = self._http.post(
+            "/v1/replans",
+            json=_replan_json(scenario, plan, log, today),
+            params=_params(time_limit_s, seed, deterministic),
+        )
+        return _read(response, Plan)
+
+    def submit_replan(
+        self,
+        scenario: Scenario | Mapping[str, Any],
+        plan: PlanLike,
+        log: LogLike,
+        today: dt.date | str,
+        *,
+        time_limit_s: float | None = None,
+        seed: int | None = None,
+        deterministic: bool = False,
+    ) -> JobView:
+        """Start a re-plan: ``POST /v1/jobs/replans``; poll, wait and cancel it as a job."""
+        response = self._http.post(
+            "/v1/jobs/replans",
+            json=_replan_json(scenario, plan, log, today),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, JobView)
@@ -279,6 +344,44 @@ class AsyncClient:
         response = await self._http.post(
             "/v1/jobs",
             **_scenario_body(scenario),
+            params=_params(time_limit_s, seed, deterministic),
+        )
+        return _read(response, JobView)
+
+    async def replan(
+        self,
+        scenario: Scenario | Mapping[str, Any],
+        plan: PlanLike,
+        log: LogLike,
+        today: dt.date | str,
+        *,
+        time_limit_s: float | None = None,
+        seed: int | None = None,
+        deterministic: bool = False,
+    ) -> Plan:
+        """Re-plan ``plan`` from ``today`` on around ``log`` and wait: ``POST /v1/replans``."""
+        response = await self._http.post(
+            "/v1/replans",
+            json=_replan_json(scenario, plan, log, today),
+            params=_params(time_limit_s, seed, deterministic),
+        )
+        return _read(response, Plan)
+
+    async def submit_replan(
+        self,
+        scenario: Scenario | Mapping[str, Any],
+        plan: PlanLike,
+        log: LogLike,
+        today: dt.date | str,
+        *,
+        time_limit_s: float | None = None,
+        seed: int | None = None,
+        deterministic: bool = False,
+    ) -> JobView:
+        """Start a re-plan: ``POST /v1/jobs/replans``."""
+        response = await self._http.post(
+            "/v1/jobs/replans",
+            json=_replan_json(scenario, plan, log, today),
             params=_params(time_limit_s, seed, deterministic),
         )
         return _read(response, JobView)

@@ -1,22 +1,25 @@
 """The FastAPI app: the library behind HTTP, under ``/v1``.
 
 Bodies are read and validated here with the loader the command line uses
-(`periodize.loading.validate_data`), so bad input gets 422 with the CLI's messages, one per
-problem. Solves and explanations go to the `WorkerPool`; the event loop only waits.
+(`periodize.loading.validate_data`, `log_from_text`, `periodize.replan.validate_replan`),
+so bad input gets 422 with the CLI's messages, one per problem. Solves, re-plans and
+explanations go to the `WorkerPool`; the event loop only waits.
 Every error is a `Problem` body; no request can kill the server.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from fastapi import Depends, FastAPI, Query, Request
@@ -24,11 +27,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from periodize.check import check
-from periodize.loading import InputError, parse_document, validate_data
+from periodize.loading import InputError, log_from_text, parse_document, validate_data
+from periodize.log import TrainingLog
 from periodize.plan import Plan
+from periodize.replan import validate_replan
 from periodize.scenario import Scenario
 from periodize.service.jobs import Job, JobRegistry, QueueFull, Task, WorkerPool
 from periodize.service.models import CheckResult, ExplainResult, Health, JobStatus, JobView, Problem
@@ -46,6 +52,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 HEALTH_PATH = "/v1/healthz"
 SCENARIO_REF = {"$ref": "#/components/schemas/Scenario"}
 PLAN_REF = {"$ref": "#/components/schemas/Plan"}
+LOG_REF = {"$ref": "#/components/schemas/TrainingLog"}
 
 
 def _package_version() -> str:
@@ -168,6 +175,111 @@ def _check_body(body: bytes, content_type: str, settings: ServiceSettings) -> Ch
             f"plan: cannot be checked against this scenario ({type(error).__name__}: {error})"
         ) from None
     return CheckResult(ok=not violations, violations=tuple(violations))
+
+
+REPLAN_KEYS = ("scenario", "plan", "log", "today")
+
+
+@dataclass(frozen=True)
+class ReplanRequest:
+    """A validated re-plan request: the scenario, the previous plan, what was done before
+    ``today``, and ``today``."""
+
+    scenario: Scenario
+    plan: Plan
+    log: TrainingLog
+    today: dt.date
+
+
+def _validated_log(data: Any) -> TrainingLog:
+    """``data`` (a list of sessions) as a `TrainingLog`, validated by the command line's
+    log loader (the list goes through it as JSON text, as a ``.json`` log file would)."""
+    if data is None:
+        raise InputError(
+            "log: required key is missing (the sessions done before today; [] for none)"
+        )
+    try:
+        text = json.dumps(data, default=str, allow_nan=False)
+    except RecursionError:
+        raise InputError("log: the document is nested too deeply") from None
+    except ValueError:  # NaN or infinity
+        raise InputError("log: holds a number that is not finite (NaN or infinity)") from None
+    try:
+        return log_from_text(text, "log")
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("log: the document is nested too deeply") from None
+    except Exception as error:  # a validator bug must not become a 500
+        log.exception("validating a log raised")
+        raise InputError(f"log: cannot be validated ({type(error).__name__})") from None
+
+
+def _validated_today(data: Any) -> dt.date:
+    """``data`` (``YYYY-MM-DD``, or a date read from YAML) as a date, or `InputError` in
+    the words of ``periodize replan --today``."""
+    if data is None:
+        raise InputError("today: required key is missing (the first day to re-plan, YYYY-MM-DD)")
+    if isinstance(data, dt.date) and not isinstance(data, dt.datetime):
+        return data
+    if not isinstance(data, str):
+        found = type(data).__name__
+        raise InputError(f"today: expected a date YYYY-MM-DD, found {found}")
+    with suppress(ValueError):
+        return dt.date.fromisoformat(data)
+    raise InputError(f"today: {data!r} is not a date; use YYYY-MM-DD")
+
+
+def _replan_body(body: bytes, content_type: str, settings: ServiceSettings) -> ReplanRequest:
+    """Validate a re-plan request ``{"scenario", "plan", "log", "today"}``: each part as
+    the command line validates its file (every problem reported), then the four together
+    (`validate_replan`: the plan is the scenario's, the log lies before today...)."""
+    data = _document_of(body, content_type, "request")
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        raise InputError(
+            f"request: expected a mapping with keys {', '.join(REPLAN_KEYS)}, found {found}"
+        )
+    allowed = ", ".join(sorted(REPLAN_KEYS))
+    problems = [
+        f"request: unknown key {key!r} (allowed: {allowed})"
+        for key in data
+        if key not in REPLAN_KEYS
+    ]
+    scenario: Scenario | None = None
+    plan: Plan | None = None
+    log_: TrainingLog | None = None
+    today: dt.date | None = None
+    try:
+        scenario = _validated_scenario(data.get("scenario"), settings)
+    except InputError as error:
+        problems.append(str(error))
+    try:
+        plan = validate_data(Plan, data.get("plan"), "plan")
+    except InputError as error:
+        problems.append(str(error))
+    except RecursionError:
+        problems.append("plan: the document is nested too deeply")
+    try:
+        log_ = _validated_log(data.get("log"))
+    except InputError as error:
+        problems.append(str(error))
+    try:
+        today = _validated_today(data.get("today"))
+    except InputError as error:
+        problems.append(str(error))
+    if problems or scenario is None or plan is None or log_ is None or today is None:
+        raise InputError("\n".join(problems))
+    try:
+        validate_replan(scenario, plan, log_, today)
+    except InputError:
+        raise
+    except Exception as error:  # a validator bug on odd input must not become a 500
+        log.exception("validating a re-plan raised")
+        raise InputError(
+            f"request: cannot be re-planned ({type(error).__name__}: {error})"
+        ) from None
+    return ReplanRequest(scenario=scenario, plan=plan, log=log_, today=today)
 
 
 # ----- the guard: access log, authentication, body size --------------------------------
@@ -328,6 +440,32 @@ CHECK_BODY = {
     }
 }
 
+_REPLAN_SCHEMA = {
+    "type": "object",
+    "required": list(REPLAN_KEYS),
+    "additionalProperties": False,
+    "properties": {
+        "scenario": SCENARIO_REF,
+        "plan": PLAN_REF,
+        "log": LOG_REF,
+        "today": {
+            "type": "string",
+            "format": "date",
+            "description": "The first day to re-plan; the log holds the days before it.",
+        },
+    },
+}
+REPLAN_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The scenario, the plan solved from it (as `POST /v1/plans` returns "
+        "it), the training log of what was really done before `today`, and `today`.",
+        "content": {
+            media: {"schema": _REPLAN_SCHEMA} for media in ("application/json", "application/yaml")
+        },
+    }
+}
+
 TimeLimit = Annotated[
     float | None,
     Query(
@@ -365,6 +503,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description=(
             "Solve training scenarios into plans with OR-Tools CP-SAT, synchronously "
             "(`POST /v1/plans`) or as jobs with progress and cancellation (`/v1/jobs`); "
+            "re-plan the rest of a plan around a training log (`POST /v1/replans`); "
             "check a plan; explain an infeasible scenario. Bodies are the library's "
             "models (JSON). Errors are `Problem` bodies with one message per problem."
         ),
@@ -384,9 +523,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         content_type = request.headers.get("content-type", "")
         return await asyncio.to_thread(_scenario_from_body, body, content_type, settings)
 
-    def task(kind: str, scenario: Scenario, time_limit_s: float | None, **more: Any) -> Task:
+    def task(
+        kind: Literal["solve", "explain", "replan"],
+        scenario: Scenario,
+        time_limit_s: float | None,
+        **more: Any,
+    ) -> Task:
         return Task(
-            kind="explain" if kind == "explain" else "solve",
+            kind=kind,
             scenario=scenario,
             time_limit_s=settings.time_limit(time_limit_s),
             threads=settings.threads_per_solve,
@@ -401,14 +545,33 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             raise
         return job
 
-    def failure(job: Job) -> JSONResponse:
+    def failure(job: Job, name: str = "scenario") -> JSONResponse:
         if job.retryable:
             return _problem(
                 503,
-                f"scenario: {job.error}; try again",
+                f"{name}: {job.error}; try again",
                 headers={"Retry-After": str(settings.retry_after_s)},
             )
-        return _problem(422, f"scenario: {job.error or job.status.value}")
+        return _problem(422, f"{name}: {job.error or job.status.value}")
+
+    async def read_replan(request: Request) -> ReplanRequest:
+        body = await request.body()
+        content_type = request.headers.get("content-type", "")
+        return await asyncio.to_thread(_replan_body, body, content_type, settings)
+
+    def replan_task(
+        replan: ReplanRequest, time_limit_s: float | None, seed: int, deterministic: bool
+    ) -> Task:
+        return task(
+            "replan",
+            replan.scenario,
+            time_limit_s,
+            seed=seed,
+            deterministic=deterministic,
+            previous=replan.plan,
+            log=replan.log,
+            today=replan.today,
+        )
 
     @app.post(
         "/v1/plans",
@@ -459,6 +622,60 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         job = pool.submit(
             task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
         )
+        registry.add(job)
+        return JSONResponse(
+            job.view().model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/v1/jobs/{job.id}"},
+        )
+
+    @app.post(
+        "/v1/replans",
+        response_model=Plan,
+        responses={**errors, **BUSY},
+        openapi_extra=REPLAN_BODY,
+        dependencies=protected,
+        tags=["plans"],
+        summary="Re-plan the rest of a plan around what was really done, and wait",
+    )
+    async def create_replan(
+        request: Request,
+        time_limit_s: TimeLimit = None,
+        seed: Seed = 1,
+        deterministic: Deterministic = False,
+    ) -> Response:
+        """Re-solve the plan from `today` on around the training log (what was done
+        before `today`), changing as few future sessions as it can, like
+        `periodize replan`. The plan carries `replanned_from` and the changed sessions
+        in `changes`; a log that matches the plan gives back the same future. When the
+        real past leaves no feasible future, the status is `infeasible` (still 200)
+        with the conflicting rules in `conflicts`."""
+        replan = await read_replan(request)
+        job = await finished(pool.submit(replan_task(replan, time_limit_s, seed, deterministic)))
+        if job.plan is None:
+            return failure(job, "request")
+        return Response(job.plan.model_dump_json(), media_type="application/json")
+
+    @app.post(
+        "/v1/jobs/replans",
+        status_code=202,
+        response_model=JobView,
+        responses={**errors, **BUSY},
+        openapi_extra=REPLAN_BODY,
+        dependencies=protected,
+        tags=["jobs"],
+        summary="Start a re-plan; poll the job for progress and the plan",
+    )
+    async def create_replan_job(
+        request: Request,
+        time_limit_s: TimeLimit = None,
+        seed: Seed = 1,
+        deterministic: Deterministic = False,
+    ) -> JSONResponse:
+        """Queue a re-plan (the body of `POST /v1/replans`) and return the job at once
+        (202, with its URL in Location); poll and cancel it like any job."""
+        replan = await read_replan(request)
+        job = pool.submit(replan_task(replan, time_limit_s, seed, deterministic))
         registry.add(job)
         return JSONResponse(
             job.view().model_dump(mode="json"),
@@ -614,6 +831,7 @@ def _install_openapi(app: FastAPI) -> None:
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas.update(_scenario_schemas(schemas))
+        schemas.update(_model_schemas(TrainingLog, schemas))
         app.openapi_schema = document
         return document
 
@@ -621,18 +839,25 @@ def _install_openapi(app: FastAPI) -> None:
 
 
 def _scenario_schemas(taken: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's JSON Schema as OpenAPI components: ``Scenario`` and its parts. A
-    part named like a different component already in ``taken`` is renamed
-    ``Scenario<Name>`` (and referred to so), so the two never overwrite each other."""
+    """The scenario's JSON Schema as OpenAPI components: ``Scenario`` and its parts (see
+    `_model_schemas`)."""
+    return _model_schemas(Scenario, taken)
+
+
+def _model_schemas(model: type[BaseModel], taken: dict[str, Any]) -> dict[str, Any]:
+    """``model``'s JSON Schema as OpenAPI components: the model (by its class name) and
+    its parts. A part named like a different component already in ``taken`` is renamed
+    ``<Model><Name>`` (and referred to so), so the two never overwrite each other."""
     template = "#/components/schemas/{model}"
-    scenario = Scenario.model_json_schema(ref_template=template)
-    parts: dict[str, Any] = {**scenario.pop("$defs", {}), "Scenario": scenario}
-    clashes = [n for n, schema in parts.items() if n in taken and taken[n] != schema]
+    root = model.__name__
+    schema = model.model_json_schema(ref_template=template)
+    parts: dict[str, Any] = {**schema.pop("$defs", {}), root: schema}
+    clashes = [n for n, part in parts.items() if n in taken and taken[n] != part]
     if not clashes:
         return parts
     text = json.dumps(parts)
     for name in clashes:
-        old, new = template.format(model=name), template.format(model=f"Scenario{name}")
+        old, new = template.format(model=name), template.format(model=f"{root}{name}")
         text = text.replace(f'"{old}"', f'"{new}"')
     renamed: dict[str, Any] = json.loads(text)
-    return {(f"Scenario{n}" if n in clashes else n): schema for n, schema in renamed.items()}
+    return {(f"{root}{n}" if n in clashes else n): part for n, part in renamed.items()}

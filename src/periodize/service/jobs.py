@@ -1,4 +1,4 @@
-"""Solves and explanations in a bounded pool of worker processes.
+"""Solves, re-plans and explanations in a bounded pool of worker processes.
 
 Each worker is a long-lived process (spawn context) that runs one task at a time in its
 main thread, so that SIGINT stops the search under way and `solve` returns the best plan
@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Literal
 
+from periodize.log import TrainingLog
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 from periodize.service.models import ExplainResult, JobProgress, JobStatus, JobView
@@ -52,14 +53,18 @@ class QueueFull(Exception):
 
 @dataclass(frozen=True)
 class Task:
-    """What a worker is asked to do: solve or explain ``scenario``."""
+    """What a worker is asked to do: solve or explain ``scenario``, or re-plan
+    ``previous`` (a plan of ``scenario``) from ``today`` on around ``log``."""
 
-    kind: Literal["solve", "explain"]
+    kind: Literal["solve", "explain", "replan"]
     scenario: Scenario
     time_limit_s: float
     seed: int = 1
     deterministic: bool = False
     threads: int = 1
+    previous: Plan | None = None
+    log: TrainingLog | None = None
+    today: dt.date | None = None
 
 
 # ----- the worker process -------------------------------------------------------------
@@ -75,7 +80,7 @@ def worker_main(conn: Connection) -> None:
         with lock:  # progress comes from CP-SAT's thread, the result from the main one
             conn.send(message)
 
-    import periodize.solve  # noqa: F401  (the slow import, before saying ready)
+    import periodize.replan  # noqa: F401  (the solver: the slow import, before saying ready)
 
     try:
         send(("ready", os.getpid()))
@@ -104,6 +109,7 @@ def perform(task: Task, send: Any) -> str:
     """Run ``task``; its result as JSON (a `Plan` or an `ExplainResult`)."""
     if task.kind == "explain":
         return explain_result(task.scenario, task.time_limit_s).model_dump_json()
+    from periodize.replan import replan
     from periodize.solve import Progress, SolveOptions, solve
 
     def report(progress: Progress) -> None:
@@ -115,6 +121,11 @@ def perform(task: Task, send: Any) -> str:
         seed=task.seed,
         deterministic=task.deterministic,
     )
+    if task.kind == "replan":
+        if task.previous is None or task.log is None or task.today is None:
+            raise ValueError("a re-plan task needs the previous plan, the log and today")
+        plan = replan(task.scenario, task.previous, task.log, task.today, options, progress=report)
+        return plan.model_dump_json()
     return solve(task.scenario, options, progress=report).model_dump_json()
 
 
