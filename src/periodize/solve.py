@@ -1,8 +1,11 @@
 """`solve()`: scenario in, plan out.
 
-Solving is staged. Under soft recipes the first stage minimises S0, the number of recipe
-(rule, week) pairs missed; the second fixes S0 at the best value found and minimises the
-weighted soft terms S1-S4, hinted with the first stage's plan. The plan's status is
+Solving is staged. First come two complete plans: the greedy heuristic's (when the model
+accepts it) and the week-by-week construction's (`model.rolling`); the better is the hint
+of what follows and the plan returned if nothing better is found in time. Under soft
+recipes the first stage then minimises S0, the number of recipe (rule, week) pairs
+missed; the second fixes S0 at the best value found and minimises the weighted soft terms
+S1-S4 (and S5 in a re-plan), hinted with the first stage's plan. The plan's status is
 optimal only when both stages proved optimality; its gap is the second stage's.
 """
 
