@@ -227,8 +227,9 @@ def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     for name in ("alpha", "bravo"):
         (folder / f"{name}.yaml").write_text(SMALL.format(index=name, minutes=200), "utf-8")
     (folder / "strict.yaml").write_text(STRICT, encoding="utf-8")
-    # an 8-week scenario last: its solve takes seconds, so the interrupt finds it running
-    shutil.copy(SCENARIOS / "half-marathon-8-weeks.yaml", folder / "zulu.yaml")
+    # a 52-week scenario last: its week-by-week construction alone takes many seconds, so
+    # the interrupt finds it running even when this process is slow to see alpha finish
+    shutil.copy(SCENARIOS / "full-season-trail-70k.yaml", folder / "zulu.yaml")
     out = tmp_path / "out"
     command = [sys.executable, "-c", "from periodize.cli import main; main()", "batch"]
     command += [str(folder), "-o", str(out), "--jobs", "1", *SOLVE]
@@ -268,7 +269,7 @@ def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     for name, mtime in kept.items():
         assert (out / name / "plan.json").stat().st_mtime_ns == mtime
     assert load_plan(out / "alpha" / "plan.json").scenario == "Batch probe alpha changed"
-    assert load_plan(out / "zulu" / "plan.json").scenario == "Riverside half marathon in 8 weeks"
+    assert load_plan(out / "zulu" / "plan.json").scenario == "Full season to a 70K mountain race"
     assert all((out / row["scenario"] / RECORD_FILE).is_file() for row in rows)
 
 
