@@ -192,7 +192,11 @@ def _complete_hint(
 
 
 def _construct(
-    scenario: Scenario, options: SolveOptions, interrupt: Interrupt, replan: Replan | None
+    scenario: Scenario,
+    options: SolveOptions,
+    interrupt: Interrupt,
+    replan: Replan | None,
+    budget_s: float | None,
 ) -> tuple[Sessions | None, float]:
     weeks = len(scenario.calendar)
     low, high = STEP_TIME_S
@@ -206,6 +210,7 @@ def _construct(
         interrupt=interrupt,
         history=replan.history if replan else None,
         previous=replan.previous if replan else None,
+        budget_s=budget_s,
     )
 
 
@@ -260,7 +265,10 @@ def _solve(
         )
         clock.spend_deterministic(completion_time)
         starts += [greedy] if greedy is not None else []
-    constructed, construction_time = _construct(scenario, options, interrupt, replan)
+    # With a greedy plan in hand the construction keeps to its share of the time limit
+    # (else it runs to the end: a first plan matters more than the limit).
+    budget = CONSTRUCTION_SHARE * options.time_limit_s if starts else None
+    constructed, construction_time = _construct(scenario, options, interrupt, replan, budget)
     clock.spend_deterministic(construction_time)
     if constructed is not None:
         rolled, completion_time = _complete_hint(built, constructed, started, progress)

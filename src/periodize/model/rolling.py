@@ -10,6 +10,8 @@ allowed by the safety rules, so a step fails only where pins or strict recipes f
 
 from __future__ import annotations
 
+import time
+
 from ortools.sat.python import cp_model
 
 from periodize.model.build import BuiltModel, build_model
@@ -72,18 +74,24 @@ def rolling_plan(
     interrupt: Interrupt | None = None,
     history: History | None = None,
     previous: Sessions | None = None,
+    budget_s: float | None = None,
 ) -> tuple[Sessions | None, float]:
     """Plan week after week (in a re-plan, the weeks from today's on). Returns the
     sessions (None when a step finds no plan within its time) and the deterministic time
-    the steps used."""
+    the steps used. With ``budget_s``, it gives up (None) once its steps have used that
+    much time (deterministic time in deterministic mode, else wall time)."""
     fixed: Sessions = dict(history.sessions) if history is not None else {}
     past = history.past_weeks(scenario.calendar) if history is not None else frozenset()
     spent = 0.0
     interrupt = interrupt or Interrupt()
     pinned_weeks = {scenario.week_of(pin.date).index for pin in scenario.pinned}
+    started = time.perf_counter()
     for week in scenario.calendar:
         if week.index in past:
             continue
+        used = spent if deterministic else time.perf_counter() - started
+        if budget_s is not None and used > budget_s:
+            return None, spent
         window = {week.index}
         # A later pinned week stays plannable: a pin alone may break a weekly rule (H13's
         # share, say) that the sessions around it will satisfy.
