@@ -217,6 +217,10 @@ def test_local_cluster_option_bounds_retries(
     assert "crash.yaml: crashed: its worker died" in result.stderr
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the batch's process group) mid-batch: exit 130, the finished
     scenarios are complete and in the summary, nothing else looks complete. --resume
@@ -233,8 +237,11 @@ def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-c", "from periodize.cli import main; main()", "batch"]
     command += [str(folder), "-o", str(out), "--jobs", "1", *SOLVE]
+    # Ctrl-C's usual meaning in the child even when this run inherited SIGINT ignored (a
+    # shell starts background jobs so, and Python then never raises KeyboardInterrupt).
     batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)  # fmt: skip
+                             text=True, start_new_session=True,
+                             preexec_fn=_default_sigint)  # fmt: skip
     try:
         for _ in range(1200):  # until alpha is complete (at most two minutes)
             if (out / "alpha" / RECORD_FILE).exists() or batch.poll() is not None:
