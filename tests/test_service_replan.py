@@ -25,32 +25,13 @@ from periodize.scenario import Scenario
 from periodize.service.models import JobStatus, JobView
 from periodize.service.settings import ServiceSettings
 from service_server import RunningServer, serve
+from test_replan import SCENARIO as REPLAN_SCENARIO
+from test_replan import TODAY
 
 KEY = "replan-key-7c21"
 SOLVE_S = 2.0
-SCENARIO: dict[str, Any] = {
-    "name": "service replan",
-    "start": "2027-03-01",
-    "weeks": 6,
-    "athlete": {
-        "level": "intermediate",
-        "weekly_minutes": 240,
-        "long_minutes": 70,
-        "long_hike_minutes": 90,
-    },
-    "availability": {
-        "tue": {"pm": 60},
-        "wed": {"pm": 45},
-        "thu": {"pm": 60},
-        "sat": {"am": 150},
-        "sun": {"am": 120},
-    },
-    "terrain": {"road": "all", "trail": ["sat", "sun"]},
-    "goal": {
-        "race": {"name": "Spring 21K", "date": "2027-04-11", "kind": "road", "distance_km": 21}
-    },
-}
-TODAY = dt.date(2027, 3, 22)  # Monday of week 4
+SCENARIO: dict[str, Any] = {**REPLAN_SCENARIO, "name": "service replan"}
+"""The 6-week fixture of test_replan.py, under a name of its own."""
 
 
 @pytest.fixture(scope="module")
