@@ -46,7 +46,7 @@ def replan(
         return previous.model_copy(update={"replanned_from": today, "changes": ()})
     index = {date: i for i, date in enumerate(dates)}
     history = History(
-        today=index[today] if today <= dates[-1] else len(dates),
+        today=index[today],  # validate_replan: today is a date of the plan
         sessions={
             (index[date], s.slot): (s.kind, s.minutes) for date, day in past.items() for s in day
         },
