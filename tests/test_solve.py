@@ -13,13 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 from conftest import CliResult
 from periodize.check import check
 from periodize.loading import load_plan, scenario_from_text
+from periodize.model.build import build_model
+from periodize.model.objective import SCALE
 from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
-from periodize.solve import SolveOptions, solve
+from periodize.solve import SolveOptions, _parameters, solve
+from periodize.targets import target_loads
 
 RunCli = Callable[..., CliResult]
 
@@ -170,6 +174,40 @@ def test_objective_terms_add_up(small_plan: Plan) -> None:
     weighted = 3 * terms["S1"] + 2 * terms["S2"] + terms["S3"] + terms["S4"]
     assert small_plan.stats.objective is not None
     assert abs(small_plan.stats.objective - weighted) <= 4
+
+
+def test_soft_terms_split_by_week() -> None:
+    """Each soft term is the sum of its weekly parts, and a week's S2 part is that week's
+    own distance to the target load (SCALE x |load - target|) in a solved model."""
+    scenario = scenario_from_text(SMALL.replace("weeks: 1", "weeks: 2"))
+    built = build_model(scenario)
+    built.model.minimize(built.objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 2.0
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    targets = target_loads(scenario)
+    for term in built.terms:
+        parts = sum(solver.value(part) for part in term.parts.values())
+        assert parts == solver.value(term.expression)
+    s2 = next(term for term in built.terms if term.rule == "S2")
+    assert set(s2.parts) == {1, 2}
+    for week, part in s2.parts.items():
+        load = solver.value(built.ctx.weeks[week].load)
+        assert solver.value(part) == SCALE * abs(load - targets[week - 1])
+
+
+@pytest.mark.parametrize(
+    ("workers", "subsolvers"), [(1, []), (2, ["max_lp", "default_lp"]), (4, [])]
+)
+def test_two_workers_include_the_full_linear_relaxation(
+    workers: int, subsolvers: list[str]
+) -> None:
+    """CP-SAT's own pair of workers has no ``max_lp`` (the full LP, where this model's bound
+    comes from): a two-worker stage names its workers; other counts keep CP-SAT's choice."""
+    solver = _parameters(SolveOptions(workers=workers), 1.0)
+    assert list(solver.parameters.subsolvers) == subsolvers
+    assert solver.parameters.num_workers == workers
 
 
 def test_infeasible_plan_has_no_days() -> None:

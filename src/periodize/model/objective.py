@@ -10,6 +10,7 @@ the terms in those hundredths.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -27,24 +28,50 @@ STREAK = 3
 """S3: the same terrain on more than this many days in a row costs an event."""
 
 
+WeekParts = dict[int, Expr]
+"""A soft term split by week (index from 1): each event or deviation belongs to the week
+of its first day, so that a week's part depends only on that week's sessions, and on the
+next week's first days for the events that span a week's end."""
+
+
 @dataclass(frozen=True)
 class Term:
-    """A soft term: its rules.md ID, its name in ``objective:`` and its expression in
+    """A soft term: its rules.md ID, its name in ``objective:`` and its parts by week in
     model units (points x SCALE)."""
 
     rule: str
     name: str
-    expression: Expr
+    parts: WeekParts
+
+    @property
+    def expression(self) -> Expr:
+        """The whole term."""
+        return _total(self.parts)
 
 
-def s1_systems_balance(ctx: ModelContext) -> Expr:
+def _total(parts: WeekParts) -> Expr:
+    expressions = [part for _, part in sorted(parts.items())]
+    if all(isinstance(part, int) for part in expressions):
+        return sum(expressions)
+    return cp_model.LinearExpr.sum(expressions)
+
+
+def _by_week(items: list[tuple[int, Expr]], factor: int = 1) -> WeekParts:
+    """``factor`` x the sum of each week's items, from (week index, expression) pairs."""
+    grouped: dict[int, list[Expr]] = defaultdict(list)
+    for week, item in items:
+        grouped[week].append(item)
+    return {week: factor * cp_model.LinearExpr.sum(group) for week, group in grouped.items()}
+
+
+def s1_systems_balance(ctx: ModelContext) -> WeekParts:
     """S1: per week, the L1 distance between each system's stimulus and the phase profile
     scaled to the week's target load. A session spreads its load over the systems in
     proportion to its kind's weights."""
     model = ctx.model
     race = ctx.scenario.race
     targets = target_loads(ctx.scenario)
-    deviations: list[cp_model.IntVar] = []
+    deviations: list[tuple[int, Expr]] = []
     for week in ctx.calendar:
         sums = ctx.weeks[week.index]
         profile = system_profile(week.phase, race.kind if race else None)
@@ -61,8 +88,8 @@ def s1_systems_balance(ctx: ModelContext) -> Expr:
             deviation = model.new_int_var(0, bound, f"s1_{week.index}_{system.value}")
             model.add(deviation >= stimulus - goal)
             model.add(deviation >= goal - stimulus)
-            deviations.append(deviation)
-    return cp_model.LinearExpr.sum(deviations)
+            deviations.append((week.index, deviation))
+    return _by_week(deviations)
 
 
 def _stimulus_coefficient(kind: SessionKind, system: System) -> int:
@@ -71,26 +98,26 @@ def _stimulus_coefficient(kind: SessionKind, system: System) -> int:
     return round(SCALE * kind.rpe * weight / sum(kind.systems.values()))
 
 
-def s2_load_trajectory(ctx: ModelContext) -> Expr:
+def s2_load_trajectory(ctx: ModelContext) -> WeekParts:
     """S2: per week, the distance between the week's load and the target curve."""
     model = ctx.model
     targets = target_loads(ctx.scenario)
-    deviations: list[cp_model.IntVar] = []
+    deviations: list[tuple[int, Expr]] = []
     for week in ctx.calendar:
         load, target = ctx.weeks[week.index].load, targets[week.index - 1]
         bound = ctx.weeks[week.index].max_load + target + 1
         deviation = model.new_int_var(0, bound, f"s2_{week.index}")
         model.add(deviation >= load - target)
         model.add(deviation >= target - load)
-        deviations.append(deviation)
-    return SCALE * cp_model.LinearExpr.sum(deviations)
+        deviations.append((week.index, deviation))
+    return _by_week(deviations, SCALE)
 
 
-def s3_variety(ctx: ModelContext) -> Expr:
+def s3_variety(ctx: ModelContext) -> WeekParts:
     """S3: events of the same kind on consecutive days, and of the same terrain on more
     than three days in a row."""
     model = ctx.model
-    events: list[cp_model.IntVar] = []
+    events: list[tuple[int, Expr]] = []
     by_day_kind: dict[tuple[int, str], list[Candidate]] = {}
     for c in ctx.candidates:
         by_day_kind.setdefault((c.day, c.kind.id), []).append(c)
@@ -99,8 +126,9 @@ def s3_variety(ctx: ModelContext) -> Expr:
         if not tomorrow:
             continue
         repeat = model.new_bool_var(f"s3_repeat_{day}_{kind_id}")
-        model.add(repeat >= sum(c.chosen for c in today) + sum(c.chosen for c in tomorrow) - 1)
-        events.append(repeat)
+        both = cp_model.LinearExpr.sum([c.chosen for c in today + tomorrow])
+        model.add(repeat >= both - 1)
+        events.append((ctx.week_of_day(day).index, repeat))
     on_terrain: dict[tuple[int, Terrain], cp_model.IntVar] = {}
     for c in ctx.candidates:
         if c.kind.terrain is Terrain.ANY:
@@ -111,52 +139,55 @@ def s3_variety(ctx: ModelContext) -> Expr:
         model.add_implication(c.chosen, on_terrain[key])
     for (day, terrain), _ in sorted(on_terrain.items()):
         window = [on_terrain.get((day + i, terrain)) for i in range(STREAK + 1)]
-        if any(flag is None for flag in window):
+        flags = [flag for flag in window if flag is not None]
+        if len(flags) < len(window):
             continue
         streak = model.new_bool_var(f"s3_streak_{day}_{terrain.value}")
-        model.add(streak >= sum(flag for flag in window if flag is not None) - STREAK)
-        events.append(streak)
-    return SCALE * EVENT_POINTS * cp_model.LinearExpr.sum(events)
+        model.add(streak >= cp_model.LinearExpr.sum(flags) - STREAK)
+        events.append((ctx.week_of_day(day).index, streak))
+    return _by_week(events, SCALE * EVENT_POINTS)
 
 
-def s4_preferences(ctx: ModelContext) -> Expr:
+def s4_preferences(ctx: ModelContext) -> WeekParts:
     """S4: a long session off the preferred ``long_day``; a session on the preferred
     ``rest_day``."""
     preferences = ctx.scenario.preferences
-    events: list[cp_model.IntVar] = []
+    events: list[tuple[int, Expr]] = []
     for c in ctx.candidates:
         weekday = Weekday.of(ctx.dates[c.day])
+        week = ctx.week_of_day(c.day).index
         if preferences.long_day is not None and c.kind.long and weekday != preferences.long_day:
-            events.append(c.chosen)
+            events.append((week, c.chosen))
         if preferences.rest_day is not None and weekday == preferences.rest_day:
-            events.append(c.chosen)
-    return SCALE * EVENT_POINTS * cp_model.LinearExpr.sum(events)
+            events.append((week, c.chosen))
+    return _by_week(events, SCALE * EVENT_POINTS)
 
 
-def s5_stability(ctx: ModelContext) -> Expr:
+def s5_stability(ctx: ModelContext) -> WeekParts:
     """S5 (re-plans only): one event per future slot whose session differs from the
     previous plan's: a different kind or length, a session dropped, or one added."""
     model, previous = ctx.model, ctx.previous or {}
     today = ctx.history.today if ctx.history is not None else 0
-    events: list[Expr] = []
+    events: list[tuple[int, Expr]] = []
     slots = {key for key in ctx.by_slot if key[0] >= today} | set(previous)
     for day, slot in sorted(slots, key=lambda key: (key[0], key[1].value)):
         candidates = ctx.by_slot.get((day, slot), [])
+        week = ctx.week_of_day(day).index
         before = previous.get((day, slot))
         if before is None:
-            events.extend(c.chosen for c in candidates)
+            events.extend((week, c.chosen) for c in candidates)
             continue
         kind, minutes = before
         same_kind = [c for c in candidates if c.kind.id == kind.id]
         if not same_kind:
-            events.append(1)
+            events.append((week, 1))
             continue
         candidate = same_kind[0]
         same = model.new_bool_var(f"s5_same_{day}_{slot.value}")
         model.add_implication(same, candidate.chosen)
         model.add(candidate.minutes == minutes).only_enforce_if(same)
-        events.append(1 - same)
-    return EVENT_POINTS * SCALE * cp_model.LinearExpr.sum(events) if events else 0
+        events.append((week, 1 - same))
+    return _by_week(events, EVENT_POINTS * SCALE)
 
 
 def soft_terms(ctx: ModelContext) -> list[Term]:
