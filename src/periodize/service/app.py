@@ -554,6 +554,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             )
         return _problem(422, f"{name}: {job.error or job.status.value}")
 
+    async def plan_of(submitted: Job, name: str = "scenario") -> Response:
+        """Wait for ``submitted`` and answer with its plan (or the failure)."""
+        job = await finished(submitted)
+        if job.plan is None:
+            return failure(job, name)
+        return Response(job.plan.model_dump_json(), media_type="application/json")
+
+    def accepted(job: Job) -> JSONResponse:
+        """Register the queued ``job`` and answer 202 with its view and URL."""
+        registry.add(job)
+        return JSONResponse(
+            job.view().model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/v1/jobs/{job.id}"},
+        )
+
     async def read_replan(request: Request) -> ReplanRequest:
         body = await request.body()
         content_type = request.headers.get("content-type", "")
@@ -592,14 +608,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         solve ended: `optimal`, `feasible` (with the gap), `infeasible` (with the
         conflicting rules in `conflicts`) or `unknown` (no plan within the time limit)."""
         scenario = await read_scenario(request)
-        job = await finished(
+        return await plan_of(
             pool.submit(
                 task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
             )
         )
-        if job.plan is None:
-            return failure(job)
-        return Response(job.plan.model_dump_json(), media_type="application/json")
 
     @app.post(
         "/v1/jobs",
@@ -619,14 +632,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     ) -> JSONResponse:
         """Queue a solve and return the job at once (202, with its URL in Location)."""
         scenario = await read_scenario(request)
-        job = pool.submit(
-            task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
-        )
-        registry.add(job)
-        return JSONResponse(
-            job.view().model_dump(mode="json"),
-            status_code=202,
-            headers={"Location": f"/v1/jobs/{job.id}"},
+        return accepted(
+            pool.submit(
+                task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
+            )
         )
 
     @app.post(
@@ -651,10 +660,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         real past leaves no feasible future, the status is `infeasible` (still 200)
         with the conflicting rules in `conflicts`."""
         replan = await read_replan(request)
-        job = await finished(pool.submit(replan_task(replan, time_limit_s, seed, deterministic)))
-        if job.plan is None:
-            return failure(job, "request")
-        return Response(job.plan.model_dump_json(), media_type="application/json")
+        return await plan_of(
+            pool.submit(replan_task(replan, time_limit_s, seed, deterministic)), "request"
+        )
 
     @app.post(
         "/v1/jobs/replans",
@@ -675,13 +683,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         """Queue a re-plan (the body of `POST /v1/replans`) and return the job at once
         (202, with its URL in Location); poll and cancel it like any job."""
         replan = await read_replan(request)
-        job = pool.submit(replan_task(replan, time_limit_s, seed, deterministic))
-        registry.add(job)
-        return JSONResponse(
-            job.view().model_dump(mode="json"),
-            status_code=202,
-            headers={"Location": f"/v1/jobs/{job.id}"},
-        )
+        return accepted(pool.submit(replan_task(replan, time_limit_s, seed, deterministic)))
 
     def known(job_id: str) -> Job:
         job = registry.get(job_id)
