@@ -9,15 +9,15 @@ from pathlib import Path
 import benchmarks.__main__ as runner
 import pytest
 import yaml
-from benchmarks import instances, report
+from benchmarks import instances, report, week_bounds
 from benchmarks.__main__ import heuristic_objective, main
 
 from conftest import ROOT
-from periodize import load_scenario
+from periodize import load_scenario, solve
 from periodize.heuristic import greedy_sessions
-from periodize.loading import validate_data
+from periodize.loading import scenario_from_text, validate_data
 from periodize.scenario import Scenario
-from periodize.solve import Progress
+from periodize.solve import Progress, SolveOptions
 from periodize.vocabulary import Slot
 
 
@@ -264,3 +264,32 @@ def test_runner_goes_on_after_a_crash_and_fails(
     instance = "benchmarks/instances/w04-2-intermediate-road-generous.yaml"
     assert main(["--time-limit", "1", "--no-results", instance, instance]) == 1
     assert capsys.readouterr().out.count("error: RuntimeError") == 1  # listed once
+
+
+WEEK_PROBE = """\
+name: Week bound probe
+start: 2027-01-04
+weeks: 2
+athlete: {level: beginner, weekly_minutes: 200, long_minutes: 60}
+availability: {tue: {pm: 60}, thu: {pm: 60}, sat: {am: 120}}
+terrain: {road: all, trail: [sat]}
+"""
+
+
+def test_weekly_bounds_stay_below_the_plan_and_compose_a_plan() -> None:
+    """The weekly bounds add up to at most the solved plan's objective (each week's model
+    is a relaxation of the full one), and the weekly plans compose into sessions of the
+    scenario's weeks only."""
+    scenario = scenario_from_text(WEEK_PROBE)
+    plan = solve(scenario, SolveOptions(time_limit_s=3, workers=2, seed=1))
+    assert plan.stats.objective is not None
+    bounds = [
+        week_bounds.week_bound(scenario, week.index, seconds=2, workers=2, recipes=False)
+        for week in scenario.calendar
+    ]
+    assert [bound.week for bound, _ in bounds] == [1, 2]
+    assert all(bound.status == "optimal" for bound, _ in bounds)
+    assert sum(bound.bound for bound, _ in bounds) <= plan.stats.objective + 1
+    for bound, sessions in bounds:
+        assert sessions
+        assert {day // 7 + 1 for day, _ in sessions} == {bound.week}
