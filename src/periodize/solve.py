@@ -51,7 +51,7 @@ TWO_WORKER_SUBSOLVERS: tuple[str, ...] = ("max_lp", "default_lp")
 """CP-SAT's workers when a stage runs on two (empty: CP-SAT's own choice). Its default pair
 has no worker with the full linear relaxation (``max_lp``, linearization level 2), which
 is where this model's lower bound comes from: on the benchmark instances tried it
-raised the bound by 20-200 % and lowered the gap on every one (benchmarks/RESULTS.md).
+raised the bound by 26-211 % and lowered the gap on every one (benchmarks/RESULTS.md).
 With three workers or more CP-SAT's portfolio includes ``max_lp`` of its own."""
 
 
