@@ -62,10 +62,7 @@ def week_bound(
     """The least objective (points) of week ``week_index`` alone, and the week's sessions."""
     started = time.perf_counter()
     week = scenario.calendar[week_index - 1]
-    first = 7 * (week_index - 1)
-    built = build_model(
-        scenario, GuardMode.EXPLAIN, planned_days=set(range(first, first + week.days))
-    )
+    built = build_model(scenario, GuardMode.EXPLAIN, planned_days=set(week.day_indices))
     model, ctx = built.model, built.ctx
     local = set(LOCAL_SAFETY)
     if ctx.rules.ratio_scope is RatioScope.WEEK:

@@ -47,6 +47,12 @@ class Week:
     def taper(self) -> bool:
         return self.phase is Phase.TAPER
 
+    @property
+    def day_indices(self) -> range:
+        """The week's days as indices from the plan's first day (0)."""
+        first = 7 * (self.index - 1)
+        return range(first, first + self.days)
+
     def dates(self) -> list[dt.date]:
         """The week's dates in order."""
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]

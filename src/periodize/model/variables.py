@@ -118,8 +118,7 @@ class ModelContext:
 
     def week_days(self, week: Week) -> range:
         """Day indices of ``week``."""
-        first = 7 * (week.index - 1)
-        return range(first, first + week.days)
+        return week.day_indices
 
     def week_of_day(self, day: int) -> Week:
         return self.calendar[day // 7]
