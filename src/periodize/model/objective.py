@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from periodize.catalogue import SessionKind
-from periodize.model.variables import Candidate, Expr, ModelContext
+from periodize.model.variables import Candidate, Expr, ModelContext, linear_sum
 from periodize.targets import system_profile, target_loads
 from periodize.vocabulary import SYSTEMS, System, Terrain, Weekday
 
@@ -46,14 +46,7 @@ class Term:
     @property
     def expression(self) -> Expr:
         """The whole term."""
-        return _total(self.parts)
-
-
-def _total(parts: WeekParts) -> Expr:
-    expressions = [part for _, part in sorted(parts.items())]
-    if all(isinstance(part, int) for part in expressions):
-        return sum(expressions)
-    return cp_model.LinearExpr.sum(expressions)
+        return linear_sum([part for _, part in sorted(self.parts.items())])
 
 
 def _by_week(items: list[tuple[int, Expr]], factor: int = 1) -> WeekParts:

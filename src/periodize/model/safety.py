@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from periodize.calendar import Week
 from periodize.model.guards import enforce
-from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums
+from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums, linear_sum
 from periodize.rules import BP, bp
 from periodize.vocabulary import SLOTS, Intensity, Modality, RatioScope
 
@@ -122,14 +122,12 @@ def previous_four(
     ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int
 ) -> Expr:
     """The sum of ``figure`` over the four weeks before ``week``, baseline-filled."""
-    # Built as a fresh sum: CP-SAT's `+=` on expressions can extend a shared one in place.
-    terms = [
-        figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
-        for offset in range(1, 5)
-    ]
-    if all(isinstance(term, int) for term in terms):
-        return sum(terms)
-    return cp_model.LinearExpr.sum(terms)
+    return linear_sum(
+        [
+            figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
+            for offset in range(1, 5)
+        ]
+    )
 
 
 def _progression_cap(

@@ -31,6 +31,14 @@ Sessions = dict[tuple[int, Slot], tuple[SessionKind, int]]
 """Sessions by (day index, slot): their kind and minutes."""
 
 
+def linear_sum(terms: list[Expr]) -> Expr:
+    """The sum of ``terms`` as a fresh expression (CP-SAT's `+=` on expressions can extend
+    a shared one in place), or a plain int when every term is a constant."""
+    if all(isinstance(term, int) for term in terms):
+        return sum(terms)
+    return cp_model.LinearExpr.sum(terms)
+
+
 @dataclass(frozen=True)
 class History:
     """A re-plan's past: the days before ``today`` (a day index) hold ``sessions`` exactly
