@@ -210,8 +210,8 @@ RUNS = {k for k, kind in KINDS.items() if kind.modality is Modality.RUN}
 @pytest.mark.parametrize(
     ("injury", "excluded"),
     [
-        # knee -> downhill stress
-        (Injury.KNEE, {"trail_long", "downhill_technique", "hike_long"}),
+        # knee -> downhill stress: only the kind built around descending (v3)
+        (Injury.KNEE, {"downhill_technique"}),
         # ankle -> ankle stress: every trail run
         (
             Injury.ANKLE,
@@ -238,4 +238,4 @@ def test_h19_allowed_kinds_of_a_scenario(dolomites: Scenario) -> None:
     )
     knee_allowed = [kind.id for kind in knee.allowed_kinds()]
     assert knee_allowed == sorted(knee_allowed)
-    assert set(knee_allowed) == allowed - {"trail_long", "downhill_technique", "hike_long"}
+    assert set(knee_allowed) == allowed - {"downhill_technique"}

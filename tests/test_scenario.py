@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from conftest import shipped_scenario_paths
 from periodize.loading import load_scenario
@@ -214,9 +215,11 @@ def test_athlete_baseline_defaults() -> None:
     [
         (RaceKind.ROAD, 42.2, 0, Level.INTERMEDIATE, 253),  # 6 x 42.2
         (RaceKind.ROAD, 10, 0, Level.BEGINNER, 75),  # 60 x 1.25
-        (RaceKind.TRAIL, 50, 2600, Level.INTERMEDIATE, 635),  # 375 + 260
-        (RaceKind.TRAIL, 25, 900, Level.ADVANCED, 236),  # (187.5 + 90) x 0.85 = 235.9
-        (RaceKind.TRAIL, 161, 9500, Level.ADVANCED, 1440),  # capped at a day
+        (RaceKind.ROAD, 10.75, 0, Level.INTERMEDIATE, 65),  # 64.5, halves round up
+        (RaceKind.TRAIL, 50, 2600, Level.INTERMEDIATE, 494),  # 6.5 x (50 + 26) effort-km
+        (RaceKind.TRAIL, 25, 900, Level.ADVANCED, 188),  # 6.5 x 34 x 0.85 = 187.85
+        (RaceKind.TRAIL, 161, 9500, Level.ADVANCED, 1414),  # 6.5 x 256 x 0.85 = 1414.4
+        (RaceKind.TRAIL, 200, 10000, Level.INTERMEDIATE, 1440),  # 1950, capped at a day
     ],
 )
 def test_race_minutes_estimate(
@@ -228,8 +231,32 @@ def test_race_minutes_estimate(
     assert race.estimated_minutes(level) == minutes
 
 
+def test_expected_minutes_replace_the_estimate() -> None:
+    race = Race(
+        name="r",
+        date=dt.date(2027, 6, 6),
+        kind=RaceKind.TRAIL,
+        distance_km=50,
+        elevation_gain_m=2600,
+        expected_minutes=420,
+    )
+    assert race.estimated_minutes(Level.BEGINNER) == 420
+
+
+@pytest.mark.parametrize("minutes", [9, 1441])
+def test_expected_minutes_out_of_range_is_refused(minutes: int) -> None:
+    with pytest.raises(ValidationError, match="expected_minutes"):
+        Race(
+            name="r",
+            date=dt.date(2027, 6, 6),
+            kind=RaceKind.ROAD,
+            distance_km=10,
+            expected_minutes=minutes,
+        )
+
+
 def test_dolomites_race_session_minutes(dolomites: Scenario) -> None:
-    assert dolomites.race_minutes() == 635
+    assert dolomites.race_minutes() == 494
 
 
 def test_scenario_is_frozen(dolomites: Scenario) -> None:

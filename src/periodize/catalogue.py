@@ -23,6 +23,8 @@ from periodize.vocabulary import (
     Injury,
     Intensity,
     Modality,
+    RaceKind,
+    Slot,
     Stress,
     System,
     Terrain,
@@ -53,6 +55,10 @@ class SessionKind(BaseModel):
     hard: bool = False
     long: bool = False
     simulation: bool = False
+    demanding: bool = False
+    climbing: bool = False
+    races: tuple[RaceKind, ...] = (RaceKind.TRAIL, RaceKind.ROAD)
+    slots: tuple[Slot, ...] = (Slot.AM, Slot.PM)
     stresses: tuple[Stress, ...] = ()
     systems: dict[System, Annotated[int, Field(ge=0, le=5)]]
     gear: tuple[str, ...] = ()
@@ -71,6 +77,10 @@ class SessionKind(BaseModel):
             raise ValueError("work_share has at most two decimals (e.g. 0.35)")
         if sum(self.systems.values()) <= 0:
             raise ValueError("systems needs at least one positive weight")
+        if not self.races:
+            raise ValueError("races needs at least one race kind (trail, road)")
+        if not self.slots:
+            raise ValueError("slots needs at least one slot (am, pm)")
         return self
 
     @property
@@ -105,8 +115,33 @@ class SessionKind(BaseModel):
 
     @property
     def is_demanding(self) -> bool:
-        """A hard session or a long run (a long hike is not: H06)."""
-        return self.hard or (self.long and self.is_run)
+        """A session of this kind is demanding (H03, H06, H18): hard, a long run, or flagged
+        ``demanding`` (technical downhill, simulations); a hike never is, since hike days are
+        how hike-run training recovers."""
+        if self.is_hike:
+            return False
+        return self.hard or (self.long and self.is_run) or self.demanding
+
+    @property
+    def is_strength(self) -> bool:
+        return self.modality is Modality.STRENGTH
+
+    @property
+    def is_hill_session(self) -> bool:
+        """A session on hills terrain or of a kind flagged ``climbing`` (H16)."""
+        return self.terrain is Terrain.HILLS or self.climbing
+
+    @property
+    def is_easy(self) -> bool:
+        return self.intensity is Intensity.EASY
+
+    def serves(self, race_kind: RaceKind) -> bool:
+        """Whether this kind prepares for a race of ``race_kind`` (H21)."""
+        return race_kind in self.races
+
+    def allows(self, slot: Slot) -> bool:
+        """Whether a session of this kind may take ``slot`` (H03: a night run is pm only)."""
+        return slot in self.slots
 
     @property
     def is_race(self) -> bool:
@@ -137,6 +172,10 @@ class SessionKindOverride(BaseModel):
     hard: bool | None = None
     long: bool | None = None
     simulation: bool | None = None
+    demanding: bool | None = None
+    climbing: bool | None = None
+    races: tuple[RaceKind, ...] | None = None
+    slots: tuple[Slot, ...] | None = None
     stresses: tuple[Stress, ...] | None = None
     systems: dict[System, Annotated[int, Field(ge=0, le=5)]] | None = None
     gear: tuple[str, ...] | None = None

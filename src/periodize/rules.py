@@ -127,10 +127,21 @@ class RuleOverrides(BaseModel):
     taper_volume: Band | None = None
     recipes: RecipeMode | None = None
     grid_minutes: Annotated[int, Field(ge=1, le=60)] | None = None
+    min_easy_run_share: Share | None = None
+    long_goal_minutes: Annotated[int, Field(ge=10, le=1440)] | None = None
+    long_floor: Share | None = None
+    race_quiet_days: Annotated[int, Field(ge=1, le=14)] | None = None
 
     @model_validator(mode="after")
     def _decimals(self) -> Self:
-        for name in ("max_weekly_increase", "acwr_max", "max_hard_share", "max_long_run_share"):
+        for name in (
+            "max_weekly_increase",
+            "acwr_max",
+            "max_hard_share",
+            "max_long_run_share",
+            "min_easy_run_share",
+            "long_floor",
+        ):
             value = getattr(self, name)
             if value is not None:
                 _four_decimals(value, name)
@@ -163,6 +174,11 @@ class Rules(BaseModel):
     taper_volume: Band
     recipes: RecipeMode
     grid_minutes: int
+    min_easy_run_share: float
+    long_goal_minutes: int | None
+    """None: the long goal is derived from the race (rules.md, Long goal)."""
+    long_floor: float
+    race_quiet_days: int
 
 
 _LEVEL_DEFAULTS: dict[Level, dict[str, object]] = {
@@ -174,6 +190,7 @@ _LEVEL_DEFAULTS: dict[Level, dict[str, object]] = {
         "min_hikes_per_week": 2,
         "max_long_run_share": 0.50,
         "ratio_scope": RatioScope.PHASE,
+        "min_easy_run_share": 0.70,
     },
     Level.INTERMEDIATE: {
         "sessions_per_week": CountRange(lo=4, hi=6),
@@ -183,6 +200,7 @@ _LEVEL_DEFAULTS: dict[Level, dict[str, object]] = {
         "min_hikes_per_week": 1,
         "max_long_run_share": 0.40,
         "ratio_scope": RatioScope.WEEK,
+        "min_easy_run_share": 0.60,
     },
     Level.ADVANCED: {
         "sessions_per_week": CountRange(lo=5, hi=9),
@@ -192,6 +210,7 @@ _LEVEL_DEFAULTS: dict[Level, dict[str, object]] = {
         "min_hikes_per_week": 1,
         "max_long_run_share": 0.40,
         "ratio_scope": RatioScope.WEEK,
+        "min_easy_run_share": 0.60,
     },
 }
 
@@ -206,6 +225,9 @@ _COMMON_DEFAULTS: dict[str, object] = {
     "taper_volume": Band(lo=0.40, hi=0.60),
     "recipes": RecipeMode.SOFT,
     "grid_minutes": 15,
+    "long_goal_minutes": None,
+    "long_floor": 0.80,
+    "race_quiet_days": 4,
 }
 
 SHORT_RACE_KM = 21.0

@@ -99,17 +99,27 @@ class Race(_Frozen):
     kind: RaceKind
     distance_km: Annotated[float, Field(gt=0, le=500)]
     elevation_gain_m: Annotated[int, Field(ge=0, le=30_000)] = 0
+    expected_minutes: Annotated[int, Field(ge=10, le=1440)] | None = None
+
+    @property
+    def effort_km(self) -> float:
+        """Distance plus one kilometre per 100 m of climbing (trail's effort-kilometres)."""
+        return self.distance_km + self.elevation_gain_m / 100
+
+    @property
+    def climbing_per_km(self) -> float:
+        """Metres of climbing per kilometre of distance (H16's hill recipe)."""
+        return self.elevation_gain_m / self.distance_km
 
     def estimated_minutes(self, level: Level) -> int:
-        """A rough finishing time, used for the race session and the load targets:
-        6 min/km on road; 7.5 min/km plus 1 min per 10 m of climbing on trail, scaled
-        by level (beginner slower, advanced faster)."""
-        if self.kind is RaceKind.ROAD:
-            base = 6.0 * self.distance_km
-        else:
-            base = 7.5 * self.distance_km + self.elevation_gain_m / 10
+        """The race time (rules.md, Race time): ``expected_minutes`` when given, else 6.0
+        min per km on road or 6.5 min per effort-km on trail, times a level factor
+        (beginner 1.25, intermediate 1.0, advanced 0.85), rounded half up, in 10-1440."""
+        if self.expected_minutes is not None:
+            return self.expected_minutes
+        base = 6.0 * self.distance_km if self.kind is RaceKind.ROAD else 6.5 * self.effort_km
         factor = {Level.BEGINNER: 1.25, Level.INTERMEDIATE: 1.0, Level.ADVANCED: 0.85}[level]
-        return max(10, min(1440, round(base * factor)))
+        return max(10, min(1440, math.floor(base * factor + 0.5)))
 
 
 class Goal(_Frozen):
@@ -126,7 +136,7 @@ class Preferences(_Frozen):
 
 
 class ObjectiveWeights(_Frozen):
-    """Weights of the soft terms S0-S5 by their names in rules.md."""
+    """Weights of the soft terms S0-S6 by their names in rules.md."""
 
     recipes: Annotated[int, Field(ge=0, le=10_000)] = 100
     systems_balance: Annotated[int, Field(ge=0, le=1000)] = 3
@@ -134,6 +144,7 @@ class ObjectiveWeights(_Frozen):
     variety: Annotated[int, Field(ge=0, le=1000)] = 1
     preferences: Annotated[int, Field(ge=0, le=1000)] = 1
     stability: Annotated[int, Field(ge=0, le=1000)] = 5
+    long_progression: Annotated[int, Field(ge=0, le=1000)] = 3
 
 
 class Pin(_Frozen):
@@ -413,6 +424,23 @@ class Scenario(_Frozen):
             ),
             key=lambda kind: kind.id,
         )
+
+    @cached_property
+    def long_day(self) -> Weekday | None:
+        """S4's preferred long-session day: ``preferences.long_day``, else the weekend day
+        with the most available minutes in a usual week (Saturday on a tie), else none
+        when the weekend has no time."""
+        if self.preferences.long_day is not None:
+            return self.preferences.long_day
+        weekend = [Weekday.SAT, Weekday.SUN]
+        minutes = {
+            day: sum(self.availability[day].minutes(slot) for slot in SLOTS)
+            if day in self.availability
+            else 0
+            for day in weekend
+        }
+        best = max(weekend, key=lambda day: (minutes[day], day is Weekday.SAT))
+        return best if minutes[best] > 0 else None
 
     def race_minutes(self) -> int:
         """The race session's planned minutes (an estimate from distance and climbing)."""

@@ -1,15 +1,19 @@
-"""What a good week aims at: the load trajectory (S2) and the systems profile by phase (S1).
+"""What a good week aims at: the load and minutes trajectory (S2), the systems profile by
+phase (S1) and the long session's growth toward the race (S6 and H14's recipe).
 
-Both are plain numbers computed from the scenario before any solving, so the objective
-stays linear: S2 measures each week's load against `target_loads`, S1 measures each
-system's stimulus against `system_profile` scaled to that week's target load.
+All are plain numbers computed from the scenario before any solving, so the objective
+stays linear: S2 measures each week's load against `target_loads` and its minutes against
+`target_minutes`, S1 measures each system's stimulus against `system_profile` scaled to
+that week's target load, S6 measures each loading week's longest counting session
+against `long_targets`.
 """
 
 from __future__ import annotations
 
 from periodize.calendar import Week
+from periodize.catalogue import SessionKind
 from periodize.scenario import Scenario
-from periodize.vocabulary import Level, Phase, RaceKind, System
+from periodize.vocabulary import Level, Modality, Phase, RaceKind, System
 
 #: How far above baseline a well-planned block may take weekly load, by level.
 LEVEL_GROWTH = {Level.BEGINNER: 0.30, Level.INTERMEDIATE: 0.50, Level.ADVANCED: 0.60}
@@ -76,8 +80,7 @@ def peak_load(scenario: Scenario) -> int:
     if race is None:
         demand = NO_RACE_DEMAND
     else:
-        effort_km = race.distance_km + race.elevation_gain_m / 100
-        demand = min(1.0, max(MIN_DEMAND, effort_km / FULL_DEMAND_EFFORT_KM))
+        demand = min(1.0, max(MIN_DEMAND, race.effort_km / FULL_DEMAND_EFFORT_KM))
     return round(baseline * (1 + growth * demand))
 
 
@@ -109,4 +112,75 @@ def target_loads(scenario: Scenario) -> list[int]:
             highest = max(highest, value)
         previous = value
         targets.append(round(value * week.days / 7))
+    return targets
+
+
+def target_minutes(scenario: Scenario) -> list[int]:
+    """The target training minutes of each week (S2's second part): the load curve in
+    minutes, target load x baseline weekly_minutes / weekly_load, so that volume rises
+    with load instead of load rising through intensity alone."""
+    athlete = scenario.athlete
+    minutes, load = athlete.weekly_minutes, athlete.baseline_load
+    if load == 0:
+        return [0 for _ in scenario.calendar]
+    return [round(target * minutes / load) for target in target_loads(scenario)]
+
+
+#: Long goal (rules.md): a share of race time, and its clamp, by race kind.
+LONG_GOAL_SHARE = {RaceKind.ROAD: 75, RaceKind.TRAIL: 60}
+LONG_GOAL_RANGE = {RaceKind.ROAD: (60, 180), RaceKind.TRAIL: (60, 300)}
+#: Without a race the long session grows this many minutes above the baseline long.
+NO_RACE_LONG_GAIN = 30
+#: Long target step: at least this many minutes a loading week, else a tenth of the baseline.
+LONG_STEP_MINUTES = 15
+
+
+def counts_for_long(kind: SessionKind, race_kind: RaceKind | None) -> bool:
+    """Whether sessions of ``kind`` are *counting sessions* (rules.md): runs before a road
+    race; runs and hikes before a trail race or with no race."""
+    if kind.modality is Modality.RUN:
+        return True
+    return kind.modality is Modality.HIKE and race_kind is not RaceKind.ROAD
+
+
+def baseline_long(scenario: Scenario) -> int:
+    """The athlete's recent longest counting session: ``long_minutes`` before a road race,
+    else the larger of it and ``long_hike_minutes``."""
+    athlete, race = scenario.athlete, scenario.race
+    if race is not None and race.kind is RaceKind.ROAD:
+        return athlete.long_minutes
+    return max(athlete.long_minutes, athlete.baseline_long_hike)
+
+
+def long_goal(scenario: Scenario) -> int:
+    """The longest session the build should reach before the taper (rules.md, Long goal):
+    ``long_goal_minutes`` when set; else 0.75 x race time (60-180) before a road race,
+    0.6 x race time (60-300) before a trail race, the baseline long + 30 with no race."""
+    override = scenario.resolved_rules.long_goal_minutes
+    if override is not None:
+        return override
+    race = scenario.race
+    if race is None:
+        return baseline_long(scenario) + NO_RACE_LONG_GAIN
+    lo, hi = LONG_GOAL_RANGE[race.kind]
+    return max(lo, min(hi, LONG_GOAL_SHARE[race.kind] * scenario.race_minutes() // 100))
+
+
+def is_loading_week(week: Week) -> bool:
+    """A full week that is neither a recovery nor a taper week (S6, H14's recipe)."""
+    return week.full and not week.recovery and not week.taper
+
+
+def long_targets(scenario: Scenario) -> dict[int, int]:
+    """The long target of each full loading week, by week index (rules.md, Long target):
+    in the k-th such week, min(long goal, baseline long + k x step), step = max(15, 0.10 x
+    baseline long), rounded down. Recovery, taper and partial weeks have none."""
+    base, goal = baseline_long(scenario), long_goal(scenario)
+    step_tenths = max(10 * LONG_STEP_MINUTES, base)  # the step in tenths of a minute
+    targets: dict[int, int] = {}
+    k = 0
+    for week in scenario.calendar:
+        if is_loading_week(week):
+            k += 1
+            targets[week.index] = min(goal, (10 * base + k * step_tenths) // 10)
     return targets
