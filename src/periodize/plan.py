@@ -23,6 +23,7 @@ from periodize.vocabulary import (
     Intensity,
     Modality,
     Phase,
+    RaceKind,
     Slot,
     Stress,
     System,
@@ -60,6 +61,11 @@ class Session(_Model):
     hard: bool
     long: bool
     simulation: bool
+    demanding: bool = False
+    """The kind's ``demanding`` flag; whether the session is demanding is derived (rules.md)."""
+    climbing: bool = False
+    races: tuple[RaceKind, ...] = (RaceKind.TRAIL, RaceKind.ROAD)
+    slots: tuple[Slot, ...] = (Slot.AM, Slot.PM)
     stresses: tuple[Stress, ...]
     systems: dict[System, int]
     gear: tuple[str, ...]
@@ -82,6 +88,10 @@ class Session(_Model):
             hard=kind.hard,
             long=kind.long,
             simulation=kind.simulation,
+            demanding=kind.demanding,
+            climbing=kind.climbing,
+            races=kind.races,
+            slots=kind.slots,
             stresses=kind.stresses,
             systems=dict(kind.systems),
             gear=kind.gear,
@@ -120,11 +130,22 @@ class WeekSummary(_Model):
     systems: dict[System, float]
 
 
+class ShortfallType(StrEnum):
+    """What a shortfall is: a recipe missed, an H15 waiver, or (re-plan) a rule instance
+    the logged days alone already broke."""
+
+    RECIPE = "recipe"
+    WAIVER = "waiver"
+    BROKEN_BY_LOG = "broken_by_log"
+
+
 class Shortfall(_Model):
-    """A recipe the plan misses (soft recipes) or an H15 waiver, with its reason."""
+    """A recipe the plan misses (soft recipes), an H15 waiver, or in a re-plan a rule the
+    log already broke, with its reason."""
 
     rule: str
     week: int | None = None
+    type: ShortfallType = ShortfallType.RECIPE
     message: str
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
-from periodize.plan import Day, Session, Shortfall
+from periodize.plan import Day, Session, Shortfall, ShortfallType
 from periodize.rules import BP, bp
 from periodize.scenario import Scenario
 from periodize.vocabulary import (
@@ -214,7 +214,7 @@ def find_shortfalls(scenario: Scenario, days: Sequence[Day]) -> list[Shortfall]:
     if simulation is not None:
         found.append(simulation)
     for index, reason in h15_waivers(scenario).items():
-        found.append(Shortfall(rule="H15", week=index, message=reason))
+        found.append(Shortfall(rule="H15", week=index, type=ShortfallType.WAIVER, message=reason))
     return sorted(found, key=lambda s: (s.week or 0, s.rule))
 
 
