@@ -442,6 +442,14 @@ class Scenario(_Frozen):
         best = max(weekend, key=lambda day: (minutes[day], day is Weekday.SAT))
         return best if minutes[best] > 0 else None
 
+    def serves_the_race(self, kind: SessionKind, phase: Phase) -> bool:
+        """H21: whether ``kind`` may be trained in a week of ``phase``: in build, peak and
+        taper before a road race, only kinds that serve road races."""
+        race = self.race
+        if race is None or race.kind is not RaceKind.ROAD or phase is Phase.BASE:
+            return True
+        return kind.serves(RaceKind.ROAD)
+
     def race_minutes(self) -> int:
         """The race session's planned minutes (an estimate from distance and climbing)."""
         if self.race is None:

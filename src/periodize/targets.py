@@ -184,3 +184,30 @@ def long_targets(scenario: Scenario) -> dict[int, int]:
             k += 1
             targets[week.index] = min(goal, (10 * base + k * step_tenths) // 10)
     return targets
+
+
+def longest_counting_slot(scenario: Scenario, week: Week) -> int:
+    """The longest a counting session could be in ``week`` by the calendar alone (H14's
+    long floor): the largest grid duration of a counting kind, over the week's days and
+    slots, where the kind's terrain is reachable, the slot is one it may take, and H19 and
+    H21 allow it. 0 when no counting session fits."""
+    race = scenario.race
+    race_kind = race.kind if race is not None else None
+    grid = scenario.resolved_rules.grid_minutes
+    kinds = [
+        kind
+        for kind in scenario.allowed_kinds()
+        if counts_for_long(kind, race_kind) and scenario.serves_the_race(kind, week.phase)
+    ]
+    longest = 0
+    for date in week.dates():
+        if race is not None and date == race.date:
+            continue
+        for kind in kinds:
+            if not scenario.reachable(kind.terrain, date):
+                continue
+            for slot in kind.slots:
+                units = scenario.grid_durations(date, slot, kind)
+                if units is not None:
+                    longest = max(longest, grid * units[-1])
+    return longest

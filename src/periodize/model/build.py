@@ -42,7 +42,7 @@ def build_model(
     previous: Sessions | None = None,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``scenario``: every hard rule under its guards, recipes as
-    S0 or hard per ``recipes:``, and the weighted soft terms S1-S4.
+    S0 or hard per ``recipes:``, and the weighted soft terms S1-S4 and S6.
 
     ``fixed`` and ``planned_days`` restrict the model (for the rolling construction and
     for explaining a day): sessions already decided, and the days free to plan (the others
@@ -96,6 +96,7 @@ def build_model(
     safety.h17_taper_cap(ctx, taper_reference)
     safety.h18_race(ctx)
     safety.h20_pins(ctx)
+    safety.h21_specificity(ctx)
 
     recipes.h05_hard_minimum(ctx)
     recipes.h07_sessions_minimum(ctx)
@@ -104,6 +105,7 @@ def build_model(
     recipes.h14_long_session(ctx)
     recipes.h16_phase_recipes(ctx)
     recipes.h17_taper_minimum(ctx, taper_reference)
+    recipes.h22_strength(ctx)
 
     recipe_misses: Expr = sum(1 - guard for guard in ctx.guards.recipe.values())
     terms = soft_terms(ctx)

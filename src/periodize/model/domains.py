@@ -2,15 +2,18 @@
 for how long.
 
 H01 (the slot is open and the session fits it on the grid), H02 (the terrain is reachable
-that weekday) and H19 (no kind that stresses an injury) are facts of the athlete's week,
-not choices, so they prune candidates instead of adding constraints: a kind that cannot
-go in a slot never gets a variable there. Explanations quote these facts, never relax them.
+that weekday), H03's slot part (a night run is pm only), H19 (no kind that stresses an
+injury) and H21 (no trail-only kind in a road race's build, peak and taper) are facts of
+the athlete's week and goal, not choices, so they prune candidates instead of adding
+constraints: a kind that cannot go in a slot never gets a variable there. Explanations
+quote these facts, never relax them (a pin that breaks H21 is checked in `safety`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from periodize.calendar import Week
 from periodize.catalogue import SessionKind
 from periodize.scenario import Scenario
 from periodize.vocabulary import Slot
@@ -33,3 +36,14 @@ def h02_terrain_reachable(scenario: Scenario, day: dt.date, kind: SessionKind) -
 def h19_injury_free(scenario: Scenario, kind: SessionKind) -> bool:
     """H19: the kind stresses none of the athlete's injuries."""
     return not kind.excluded_by(scenario.athlete.injuries)
+
+
+def h03_slot_allowed(kind: SessionKind, slot: Slot) -> bool:
+    """H03: the kind may take ``slot`` (its ``slots``)."""
+    return kind.allows(slot)
+
+
+def h21_serves_the_race(scenario: Scenario, week: Week, kind: SessionKind) -> bool:
+    """H21: in build, peak and taper weeks before a road race, only kinds that serve road
+    races (a trail-only simulation or downhill drill does not)."""
+    return scenario.serves_the_race(kind, week.phase)

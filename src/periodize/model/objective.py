@@ -1,11 +1,12 @@
-"""The soft terms S1-S5 (S0 is the recipe guards' count, see `build`), each built and
+"""The soft terms S1-S6 (S0 is the recipe guards' count, see `build`), each built and
 reported by name.
 
 Every term is measured in *points*, one point being one unit of load (minutes x RPE), so
-the terms can be traded against each other: S1 and S2 are load distances, S3 and S4 count
-events at `EVENT_POINTS` each. Inside the model S1's per-minute coefficients are kept in
-hundredths of a point (`SCALE`) to stay exact to 1 %; the objective is the weighted sum of
-the terms in those hundredths.
+the terms can be traded against each other: S1 and S2 are load distances (S2 adds minutes
+at `MINUTES_WEIGHT` points each), S3 and S4 count events at `EVENT_POINTS` each, S6
+counts the long session's missing minutes at `LONG_SHORT_POINTS` each. Inside the model
+S1's per-minute coefficients are kept in hundredths of a point (`SCALE`) to stay exact to
+1 %; the objective is the weighted sum of the terms in those hundredths.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from periodize.catalogue import SessionKind
-from periodize.model.variables import Candidate, Expr, ModelContext, linear_sum
-from periodize.targets import system_profile, target_loads
+from periodize.model.variables import (
+    Candidate,
+    Expr,
+    ModelContext,
+    linear_sum,
+    longest_counting_session,
+)
+from periodize.targets import long_targets, system_profile, target_loads, target_minutes
 from periodize.vocabulary import SYSTEMS, System, Terrain, Weekday
 
 SCALE = 100
@@ -92,18 +99,28 @@ def _stimulus_coefficient(kind: SessionKind, system: System) -> int:
 
 
 def s2_load_trajectory(ctx: ModelContext) -> WeekParts:
-    """S2: per week, the distance between the week's load and the target curve."""
+    """S2: per week, the distance between the week's load and the target curve, plus
+    `MINUTES_WEIGHT` x the distance between its minutes and the same curve in minutes:
+    volume must rise, not only intensity."""
     model = ctx.model
-    targets = target_loads(ctx.scenario)
+    loads, minutes = target_loads(ctx.scenario), target_minutes(ctx.scenario)
     deviations: list[tuple[int, Expr]] = []
     for week in ctx.calendar:
-        load, target = ctx.weeks[week.index].load, targets[week.index - 1]
-        bound = ctx.weeks[week.index].max_load + target + 1
-        deviation = model.new_int_var(0, bound, f"s2_{week.index}")
-        model.add(deviation >= load - target)
-        model.add(deviation >= target - load)
-        deviations.append((week.index, deviation))
+        sums = ctx.weeks[week.index]
+        for name, value, target, top, factor in (
+            ("load", sums.load, loads[week.index - 1], sums.max_load, 1),
+            ("minutes", sums.minutes, minutes[week.index - 1], sums.max_minutes, MINUTES_WEIGHT),
+        ):
+            deviation = model.new_int_var(0, top + target + 1, f"s2_{name}_{week.index}")
+            model.add(deviation >= value - target)
+            model.add(deviation >= target - value)
+            deviations.append((week.index, factor * deviation))
     return _by_week(deviations, SCALE)
+
+
+MINUTES_WEIGHT = 4
+"""S2: points per minute of distance from the minutes curve (about a load point per
+minute at a moderate RPE, four times over, so that time counts as much as load)."""
 
 
 def s3_variety(ctx: ModelContext) -> WeekParts:
@@ -142,14 +159,14 @@ def s3_variety(ctx: ModelContext) -> WeekParts:
 
 
 def s4_preferences(ctx: ModelContext) -> WeekParts:
-    """S4: a long session off the preferred ``long_day``; a session on the preferred
-    ``rest_day``."""
-    preferences = ctx.scenario.preferences
+    """S4: a long session off the preferred long day (``long_day``, by default the weekend
+    day with the most time); a session on the preferred ``rest_day``."""
+    preferences, long_day = ctx.scenario.preferences, ctx.scenario.long_day
     events: list[tuple[int, Expr]] = []
     for c in ctx.candidates:
         weekday = Weekday.of(ctx.dates[c.day])
         week = ctx.week_of_day(c.day).index
-        if preferences.long_day is not None and c.kind.long and weekday != preferences.long_day:
+        if long_day is not None and c.kind.long and weekday != long_day:
             events.append((week, c.chosen))
         if preferences.rest_day is not None and weekday == preferences.rest_day:
             events.append((week, c.chosen))
@@ -183,8 +200,27 @@ def s5_stability(ctx: ModelContext) -> WeekParts:
     return _by_week(events, EVENT_POINTS * SCALE)
 
 
+def s6_long_progression(ctx: ModelContext) -> WeekParts:
+    """S6: per full loading week, `LONG_SHORT_POINTS` x the minutes by which the week's
+    longest counting session falls short of the week's long target: the long session
+    grows toward what the race asks, week by week."""
+    model = ctx.model
+    shortfalls: list[tuple[int, Expr]] = []
+    for index, target in sorted(long_targets(ctx.scenario).items()):
+        week = ctx.calendar[index - 1]
+        longest = longest_counting_session(ctx, week)
+        short = model.new_int_var(0, target, f"s6_short_{index}")
+        model.add(short >= target - longest)
+        shortfalls.append((index, short))
+    return _by_week(shortfalls, SCALE * LONG_SHORT_POINTS)
+
+
+LONG_SHORT_POINTS = 4
+"""S6: points per minute the long session falls short of its target."""
+
+
 def soft_terms(ctx: ModelContext) -> list[Term]:
-    """S1-S4 with a positive weight, in rules.md order, and S5 in a re-plan."""
+    """S1-S4 and S6 with a positive weight, in rules.md order, and S5 in a re-plan."""
     weights = ctx.scenario.objective
     builders = [
         ("S1", "systems_balance", weights.systems_balance, s1_systems_balance),
@@ -194,4 +230,5 @@ def soft_terms(ctx: ModelContext) -> list[Term]:
     ]
     if ctx.previous is not None:
         builders.append(("S5", "stability", weights.stability, s5_stability))
+    builders.append(("S6", "long_progression", weights.long_progression, s6_long_progression))
     return [Term(rule, name, build(ctx)) for rule, name, weight, build in builders if weight > 0]

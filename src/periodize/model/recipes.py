@@ -11,8 +11,14 @@ from __future__ import annotations
 from periodize.calendar import Week
 from periodize.model.guards import enforce
 from periodize.model.safety import long_candidates, positive_load, race_hard_count
-from periodize.model.variables import Candidate, Expr, ModelContext
+from periodize.model.variables import (
+    Candidate,
+    Expr,
+    ModelContext,
+    longest_counting_session,
+)
 from periodize.rules import BP, bp
+from periodize.targets import long_targets, longest_counting_slot
 from periodize.vocabulary import Intensity, Level, Modality, Phase, RaceKind
 
 
@@ -81,41 +87,121 @@ def needs_long_session(week: Week) -> bool:
 
 
 def h14_long_session(ctx: ModelContext) -> None:
-    """H14 (recipe): exactly one long session per full base, build and peak week."""
+    """H14 (recipe): exactly one long session per full base, build and peak week (outside
+    recovery weeks), and in a build or peak week with a long target the longest counting
+    session reaches the week's long floor."""
+    targets = long_targets(ctx.scenario)
     for week in ctx.calendar:
         if not needs_long_session(week):
             continue
         guard = ctx.guards.for_recipe("H14", week.index)
         enforce(ctx.model.add(_count(long_candidates(ctx, week)) >= 1), guard)
+        target = targets.get(week.index)
+        if target is None or week.phase not in (Phase.BUILD, Phase.PEAK):
+            continue
+        floor = long_floor(ctx, week, target)
+        if not isinstance(floor, int) or floor > 0:
+            longest = longest_counting_session(ctx, week)
+            enforce(ctx.model.add(longest >= floor), guard)
+
+
+def long_floor(ctx: ModelContext, week: Week, target: int) -> Expr:
+    """The week's long floor (rules.md): the smaller of ``long_floor`` x the long target,
+    the longest slot a counting session could take that week, and the most H14 lets the
+    longest counting session be given the earlier weeks and this week's minutes (the
+    longest run growth and ``max_long_run_share`` allow, or the longest hike growth
+    allows where hikes count); rounded down to the grid."""
+    model, rules = ctx.model, ctx.rules
+    wanted = bp(rules.long_floor) * target // BP
+    ceiling = min(wanted, longest_counting_slot(ctx.scenario, week))
+    if ceiling <= 0:
+        return 0
+    minutes = ctx.weeks[week.index].minutes
+    share = model.new_int_var(
+        0, max(0, ctx.weeks[week.index].max_minutes), f"h14_share_{week.index}"
+    )
+    model.add_division_equality(share, bp(rules.max_long_run_share) * minutes, BP)
+    allowed = [_capped(ctx, week, [_growth_cap(ctx, week, Modality.RUN), share], "run")]
+    race = ctx.scenario.race
+    if race is None or race.kind is not RaceKind.ROAD:
+        allowed.append(_growth_cap(ctx, week, Modality.HIKE))
+    most = model.new_int_var(0, 2 * 1440, f"h14_most_long_{week.index}")
+    model.add_max_equality(most, allowed)
+    raw = model.new_int_var(0, ceiling, f"h14_floor_raw_{week.index}")
+    model.add_min_equality(raw, [ceiling, most])
+    grid = rules.grid_minutes
+    units = model.new_int_var(0, ceiling // grid, f"h14_floor_units_{week.index}")
+    model.add_division_equality(units, raw, grid)
+    return grid * units
+
+
+def _growth_cap(ctx: ModelContext, week: Week, modality: Modality) -> Expr:
+    """H14's growth allowance in whole minutes for the longest ``modality`` session of
+    ``week``: the larger of (1 + fraction) x and + minutes over the longest before it."""
+    allowance = ctx.rules.long_increase
+    before = ctx.longest_before[(modality, week.index)]
+    factor = BP + bp(allowance.fraction)
+    if isinstance(before, int):
+        return max(factor * before // BP, before + allowance.minutes)
+    model = ctx.model
+    scaled = model.new_int_var(0, 4 * 1440, f"h14_{modality.value}_scaled_{week.index}")
+    model.add_division_equality(scaled, factor * before, BP)
+    cap = model.new_int_var(0, 4 * 1440, f"h14_{modality.value}_allow_{week.index}")
+    model.add_max_equality(cap, [scaled, before + allowance.minutes])
+    return cap
+
+
+def _capped(ctx: ModelContext, week: Week, values: list[Expr], name: str) -> Expr:
+    """The smallest of ``values``."""
+    least = ctx.model.new_int_var(0, 4 * 1440, f"h14_{name}_least_{week.index}")
+    ctx.model.add_min_equality(least, values)
+    return least
 
 
 def h16_phase_recipes(ctx: ModelContext) -> None:
-    """H16 (recipe, intermediate and advanced): what each phase's weeks must hold."""
-    if ctx.scenario.athlete.level is Level.BEGINNER:
-        return
+    """H16 (recipe): what each phase's weeks must hold (intermediate and advanced), and a
+    hill session in build and peak weeks before a hilly trail race (every level). The
+    items of one week hang on one guard: missing any is one miss."""
+    full_recipes = ctx.scenario.athlete.level is not Level.BEGINNER
     race = ctx.scenario.race
+    hilly = hilly_trail_race(ctx)
     for week in ctx.calendar:
         if not week.full or week.recovery:
             continue
         cands = ctx.by_week[week.index]
         needs: list[Expr] = []
-        if week.phase is Phase.BASE:
+        if full_recipes and week.phase is Phase.BASE:
             needs = [
                 _count([c for c in cands if c.kind.is_trail_session]),
                 _count([c for c in cands if c.kind.is_road_run]) - 1,
             ]
-        elif week.phase is Phase.BUILD:
+        elif full_recipes and week.phase is Phase.BUILD:
             needs = [
                 _count([c for c in cands if is_build_long(c, race.kind if race else None)]),
                 _count([c for c in cands if c.kind.is_road_run and c.kind.hard]),
                 _count([c for c in cands if c.kind.intensity is Intensity.EASY]),
                 _count([c for c in cands if c.kind.is_cross_training]),
             ]
+        if hilly and week.phase in (Phase.BUILD, Phase.PEAK):
+            needs.append(_count([c for c in cands if c.kind.is_hill_session]))
         if needs:
             guard = ctx.guards.for_recipe("H16", week.index)
             for need in needs:
                 enforce(ctx.model.add(need >= 1), guard)
-    _h16_simulation(ctx)
+    if full_recipes:
+        _h16_simulation(ctx)
+
+
+#: H16: a trail race with at least this much climbing per km asks for weekly hill work.
+HILLY_M_PER_KM = 25
+
+
+def hilly_trail_race(ctx: ModelContext) -> bool:
+    """Whether the goal is a trail race with at least 25 m of climbing per km (H16)."""
+    race = ctx.scenario.race
+    return (
+        race is not None and race.kind is RaceKind.TRAIL and race.climbing_per_km >= HILLY_M_PER_KM
+    )
 
 
 def is_build_long(candidate: Candidate, race_kind: RaceKind | None) -> bool:
@@ -154,3 +240,14 @@ def h17_taper_minimum(ctx: ModelContext, peak: Expr) -> None:
         guard = ctx.guards.for_recipe("H17", week.index)
         minutes = ctx.weeks[week.index].minutes
         enforce(ctx.model.add(7 * BP * minutes >= floor * week.days * peak), guard)
+
+
+def h22_strength(ctx: ModelContext) -> None:
+    """H22 (recipe): at least one strength session per full week outside the taper,
+    recovery weeks included."""
+    for week in ctx.calendar:
+        if not week.full or week.taper:
+            continue
+        guard = ctx.guards.for_recipe("H22", week.index)
+        strength = [c for c in ctx.by_week[week.index] if c.kind.is_strength]
+        enforce(ctx.model.add(_count(strength) >= 1), guard)

@@ -23,7 +23,7 @@ from periodize.scenario import Scenario
 STEP_GAP_POINTS = 20
 """Each step stops within 20 points of its optimum (an absolute gap: the objective also
 holds the constant terms of the empty future); the full solve polishes what is left."""
-CONSTRUCTION_TERMS = ("S2", "S4", "S5")
+CONSTRUCTION_TERMS = ("S2", "S4", "S5", "S6")
 """Soft terms each construction step weighs besides recipe misses."""
 RETRIES = 2
 """A step that finds nothing in its time tries again with twice, then four times, as much."""
@@ -102,7 +102,8 @@ def rolling_plan(
         built = build_model(
             scenario, fixed=fixed, planned_days=planned, history=history, previous=previous
         )
-        # Recipes first, then the load trajectory: the systems balance and variety are left
+        # Recipes first, then the load and minutes trajectory and the long session's growth
+        # (S6): the systems balance and variety are left
         # to the full solve (they make each step slow and matter less for a start).
         trajectory = [t.expression for t in built.terms if t.rule in CONSTRUCTION_TERMS]
         built.model.minimize(

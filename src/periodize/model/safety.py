@@ -2,8 +2,8 @@
 
 The readings follow docs/rules-interpretation.md; fractions are compared in basis points
 (``bp``) so that the model and the checker agree to the unit. H01, H02 and H19 are facts
-that prune candidates (`domains`); the recipe parts of H05, H07, H11, H14 and H17 live in
-`recipes`.
+that prune candidates (`domains`), as are H03's slots and H21 for free candidates; the
+recipe parts of H05, H07, H11, H14, H16, H17 and H22 live in `recipes`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from periodize.calendar import Week
+from periodize.model.domains import h21_serves_the_race
 from periodize.model.guards import enforce
 from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums, linear_sum
 from periodize.rules import BP, bp
@@ -20,8 +21,9 @@ from periodize.vocabulary import SLOTS, Intensity, Modality, RatioScope
 
 
 def h03_one_session_per_slot(ctx: ModelContext) -> None:
-    """H03: at most one session per slot; doubles capped per week; never two hard
-    sessions in one day."""
+    """H03: at most one session per slot (a kind's own slots are pruned in `domains`);
+    doubles capped per week; never two demanding sessions, two sessions of one kind or two
+    strength sessions in one day."""
     model = ctx.model
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H03", week.index)
@@ -31,10 +33,8 @@ def h03_one_session_per_slot(ctx: ModelContext) -> None:
             for slot_candidates in per_slot:
                 if len(slot_candidates) > 1:
                     enforce(model.add_at_most_one(c.chosen for c in slot_candidates), guard)
-            day_candidates = ctx.by_day.get(day, [])
-            hard = [c.chosen for c in day_candidates if c.kind.hard]
-            if len(hard) > 1:
-                enforce(model.add(sum(hard) <= 1), guard)
+            for group in _same_day_exclusions(ctx.by_day.get(day, [])):
+                enforce(model.add_at_most_one(c.chosen for c in group), guard)
             if all(per_slot):
                 double = model.new_bool_var(f"double_{day}")
                 am, pm = (sum(c.chosen for c in cands) for cands in per_slot)
@@ -42,6 +42,21 @@ def h03_one_session_per_slot(ctx: ModelContext) -> None:
                 doubles.append(double)
         if doubles:
             enforce(model.add(sum(doubles) <= ctx.rules.max_doubles_per_week), guard)
+
+
+def _same_day_exclusions(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """H03's groups of one day's candidates of which at most one may happen: the demanding
+    ones, the strength ones, and each kind's (groups within one slot are left out: the
+    slot's own at-most-one covers them)."""
+    groups = [
+        [c for c in candidates if c.kind.is_demanding],
+        [c for c in candidates if c.kind.is_strength],
+    ]
+    by_kind: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_kind.setdefault(c.kind.id, []).append(c)
+    groups.extend(by_kind.values())
+    return [group for group in groups if len({c.slot for c in group}) > 1]
 
 
 def h04_rest_days(ctx: ModelContext) -> None:
@@ -83,8 +98,8 @@ def h05_hard_sessions(ctx: ModelContext) -> None:
 
 
 def h06_no_back_to_back(ctx: ModelContext) -> None:
-    """H06: a day with a demanding session (hard, or a long run) is followed by a day
-    without one."""
+    """H06: a day with a demanding session (hard, a long run, or a kind flagged demanding;
+    never a hike) is followed by a day without one."""
     model = ctx.model
     demanding: dict[int, cp_model.IntVar] = {}
     for day, candidates in ctx.by_day.items():
@@ -158,22 +173,43 @@ def h09_progression_cap(ctx: ModelContext) -> None:
 
 
 def h10_one_lever(ctx: ModelContext) -> None:
-    """H10: a full loading week does not raise both minutes and hard minutes above the
-    last non-recovery week before it."""
-    model = ctx.model
+    """H10: a full week that is not week 1, a recovery or a taper week does not raise both
+    its minutes above the most minutes and its hard minutes above the most hard minutes of
+    the four weeks before it (recovery weeks included; the baseline before the start)."""
+    model, athlete = ctx.model, ctx.scenario.athlete
+    baseline_minutes = athlete.weekly_minutes
+    baseline_hard = athlete.weekly_minutes * BASELINE_HARD_SHARE_PCT // 100
     for week in ctx.calendar:
         if week.index == 1 or not week.full or week.recovery or week.taper:
             continue
-        reference = last_loading_week(ctx, week)
-        if reference is None:
-            continue
         guard = ctx.guards.for_safety("H10", week.index)
-        this, before = ctx.weeks[week.index], ctx.weeks[reference.index]
+        this = ctx.weeks[week.index]
+        most_minutes = _most_of_four(ctx, week, lambda s: s.minutes, baseline_minutes, "minutes")
+        most_hard = _most_of_four(ctx, week, lambda s: s.hard_minutes, baseline_hard, "hard")
         minutes_held = model.new_bool_var(f"h10_minutes_held_{week.index}")
-        enforce(model.add(this.minutes <= before.minutes), guard).only_enforce_if(minutes_held)
-        enforce(model.add(this.hard_minutes <= before.hard_minutes), guard).only_enforce_if(
-            ~minutes_held
-        )
+        enforce(model.add(this.minutes <= most_minutes), guard).only_enforce_if(minutes_held)
+        enforce(model.add(this.hard_minutes <= most_hard), guard).only_enforce_if(~minutes_held)
+
+
+BASELINE_HARD_SHARE_PCT = 10
+"""H10: before the start, hard minutes are 10 % of the baseline weekly minutes."""
+
+
+def _most_of_four(
+    ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int, name: str
+) -> Expr:
+    """The largest ``figure`` of the four weeks before ``week``, baseline-filled."""
+    values = [
+        figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
+        for offset in range(1, 5)
+    ]
+    constants = [value for value in values if isinstance(value, int)]
+    if len(constants) == len(values):
+        return max(constants)
+    upper = max(baseline, *(ctx.weeks[w.index].max_minutes for w in ctx.calendar))
+    most = ctx.model.new_int_var(0, upper, f"h10_most_{name}_{week.index}")
+    ctx.model.add_max_equality(most, values)
+    return most
 
 
 def positive_load(ctx: ModelContext, week: Week) -> cp_model.IntVar:
@@ -186,18 +222,31 @@ def positive_load(ctx: ModelContext, week: Week) -> cp_model.IntVar:
 
 
 def h11_recovery_cap(ctx: ModelContext) -> None:
-    """H11 (safety part): a recovery week's load is at most the upper end of
-    ``recovery_load`` x the week before, unless that week had no load."""
-    cap = bp(ctx.rules.recovery_load.hi)
+    """H11 (safety part): a recovery week's load and minutes are each at most the upper end
+    of ``recovery_load`` x the week before's (the baseline before week 1), unless that
+    week had no load; it holds no double and at most ``sessions_per_week`` - 1 sessions."""
+    model, cap = ctx.model, bp(ctx.rules.recovery_load.hi)
+    athlete = ctx.scenario.athlete
     for week in ctx.calendar:
-        if not week.recovery or week.index == 1:
+        if not week.recovery:
             continue
         guard = ctx.guards.for_safety("H11", week.index)
-        before = ctx.calendar[week.index - 2]
-        constraint = ctx.model.add(
-            BP * ctx.weeks[week.index].load <= cap * ctx.weeks[before.index].load
-        )
-        enforce(constraint, guard).only_enforce_if(positive_load(ctx, before))
+        this = ctx.weeks[week.index]
+        if week.index == 1:
+            if athlete.baseline_load > 0:
+                enforce(model.add(BP * this.load <= cap * athlete.baseline_load), guard)
+                enforce(model.add(BP * this.minutes <= cap * athlete.weekly_minutes), guard)
+        else:
+            before = ctx.weeks[week.index - 1]
+            had_load = positive_load(ctx, ctx.calendar[week.index - 2])
+            for mine, theirs in ((this.load, before.load), (this.minutes, before.minutes)):
+                enforce(model.add(BP * mine <= cap * theirs), guard).only_enforce_if(had_load)
+        for day in ctx.week_days(week):
+            candidates = ctx.by_day.get(day, [])
+            if len({c.slot for c in candidates}) > 1:
+                enforce(model.add(sum(c.chosen for c in candidates) <= 1), guard)
+        most = max(0, ctx.rules.sessions_per_week.hi - 1)
+        enforce(model.add(this.sessions <= most), guard)
 
 
 def h12_acute_chronic(ctx: ModelContext) -> None:
@@ -211,12 +260,16 @@ def h12_acute_chronic(ctx: ModelContext) -> None:
 
 
 def h13_intensity_share(ctx: ModelContext) -> None:
-    """H13: a week's hard minutes are at most ``max_hard_share`` x its minutes (80/20)."""
-    share = bp(ctx.rules.max_hard_share)
+    """H13: a week's hard minutes are at most ``max_hard_share`` x its minutes (80/20), and
+    its easy run minutes at least ``min_easy_run_share`` x its run minutes (hikes and rides
+    cannot dilute the runs' intensity)."""
+    share, easy = bp(ctx.rules.max_hard_share), bp(ctx.rules.min_easy_run_share)
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H13", week.index)
         sums = ctx.weeks[week.index]
         enforce(ctx.model.add(BP * sums.hard_minutes <= share * sums.minutes), guard)
+        if not isinstance(sums.run_minutes, int) and easy > 0:
+            enforce(ctx.model.add(BP * sums.easy_run_minutes >= easy * sums.run_minutes), guard)
 
 
 def long_candidates(ctx: ModelContext, week: Week) -> list[Candidate]:
@@ -258,12 +311,14 @@ def h14_long_sessions(ctx: ModelContext) -> None:
 
 def _longest_growth(ctx: ModelContext, modality: Modality, baseline: int) -> None:
     """Each week's sessions of ``modality`` stay within the long_increase allowance over
-    the running maximum R (baseline, then every earlier week)."""
+    the running maximum R (baseline, then every earlier week). R before each week is kept
+    in ``ctx.longest_before`` for H14's recipe."""
     model, allowance = ctx.model, ctx.rules.long_increase
     factor = BP + bp(allowance.fraction)
     longest: Expr = baseline
     ceiling_top = 1440 * BP * 2
     for week in ctx.calendar:
+        ctx.longest_before[(modality, week.index)] = longest
         guard = ctx.guards.for_safety("H14", week.index)
         sessions = [c for c in ctx.by_week[week.index] if c.kind.modality is modality]
         if not sessions:
@@ -333,18 +388,38 @@ def pre_taper_peak_minutes(ctx: ModelContext) -> Expr:
 
 def h17_taper_cap(ctx: ModelContext, peak: Expr) -> None:
     """H17 (safety part): each taper week's minutes at most the upper end of
-    ``taper_volume`` x the highest weekly minutes before the taper."""
+    ``taper_volume`` x the highest weekly minutes before the taper; from the second taper
+    week on, minutes per day no higher than the taper week before (volume only falls into
+    race week, whose days are counted before race day)."""
     cap = bp(ctx.rules.taper_volume.hi)
+    previous: Week | None = None
     for week in ctx.calendar:
-        if week.taper:
-            guard = ctx.guards.for_safety("H17", week.index)
-            enforce(ctx.model.add(BP * ctx.weeks[week.index].minutes <= cap * peak), guard)
+        if not week.taper:
+            continue
+        guard = ctx.guards.for_safety("H17", week.index)
+        minutes = ctx.weeks[week.index].minutes
+        enforce(ctx.model.add(BP * minutes <= cap * peak), guard)
+        if previous is not None:
+            before = ctx.weeks[previous.index].minutes
+            falling = training_days(previous) * minutes <= training_days(week) * before
+            enforce(ctx.model.add(falling), guard)
+        previous = week
+
+
+def training_days(week: Week) -> int:
+    """H17: the days of ``week`` that can hold training (race week: those before race day)."""
+    return week.days - 1 if week.is_race_week else week.days
+
+
+#: H18: the days before the race among which one must be a rest day.
+RACE_REST_WINDOW = 6
 
 
 def h18_race(ctx: ModelContext) -> None:
     """H18: the day before the race is rest or one easy session of at most 30 minutes; no
-    hard or long session in the three days before. (The race itself is placed on race day
-    by construction: that day has no other candidate.)"""
+    demanding session in the ``race_quiet_days`` days before; a rest day among the six days
+    before (those inside the plan). (The race itself is placed on race day by
+    construction: that day has no other candidate.)"""
     if ctx.race_day is None:
         return
     model, race_day = ctx.model, ctx.race_day
@@ -357,10 +432,22 @@ def h18_race(ctx: ModelContext) -> None:
                 enforce(model.add(c.chosen == 0), guard)
             elif c.max_minutes > 30:
                 enforce(model.add(c.minutes <= 30), guard)
-    for day in range(max(0, race_day - 3), race_day):
+    for day in range(max(0, race_day - ctx.rules.race_quiet_days), race_day):
         for c in ctx.by_day.get(day, []):
-            if c.kind.hard or c.kind.long:
+            if c.kind.is_demanding:
                 enforce(model.add(c.chosen == 0), guard)
+    window = [ctx.rest[d] for d in range(max(0, race_day - RACE_REST_WINDOW), race_day)]
+    if window:
+        enforce(model.add_bool_or(window), guard)
+
+
+def h21_specificity(ctx: ModelContext) -> None:
+    """H21: no pinned session of a trail-only kind in a road race's build, peak and taper
+    (free candidates of such kinds are never made, see `domains`)."""
+    for c in ctx.candidates:
+        if c.pinned and not h21_serves_the_race(ctx.scenario, ctx.week_of_day(c.day), c.kind):
+            guard = ctx.guards.for_safety("H21", ctx.week_of_day(c.day).index, c.day)
+            enforce(ctx.model.add(c.chosen == 0), guard)
 
 
 def h20_pins(ctx: ModelContext) -> None:

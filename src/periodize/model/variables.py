@@ -18,11 +18,18 @@ from ortools.sat.python import cp_model
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
-from periodize.model.domains import h01_grid_durations, h02_terrain_reachable, h19_injury_free
+from periodize.model.domains import (
+    h01_grid_durations,
+    h02_terrain_reachable,
+    h03_slot_allowed,
+    h19_injury_free,
+    h21_serves_the_race,
+)
 from periodize.model.guards import Guards
 from periodize.rules import Rules
 from periodize.scenario import Scenario
-from periodize.vocabulary import SLOTS, Slot
+from periodize.targets import counts_for_long
+from periodize.vocabulary import SLOTS, Modality, Slot
 
 Expr = cp_model.LinearExpr | int
 """A linear expression of the model, or a constant (no numpy scalars)."""
@@ -84,6 +91,7 @@ class WeekSums:
     sessions: Expr = 0
     hard_sessions: Expr = 0
     run_minutes: Expr = 0
+    easy_run_minutes: Expr = 0
     road_minutes: Expr = 0
     trail_minutes: Expr = 0
     max_minutes: int = 0
@@ -123,6 +131,12 @@ class ModelContext:
     planned_days: set[int] | None = None
     """The days (indices) that get free candidates (None: every day); the others hold only
     fixed sessions and pins."""
+    longest_before: dict[tuple[Modality, int], Expr] = field(default_factory=dict)
+    """H14: the longest run (hike) of the weeks before a week (baseline-filled), by
+    (modality, week index); set by the H14 safety rule, read by its recipe."""
+    longest_counting: dict[int, Expr] = field(default_factory=dict)
+    """The longest counting session of a week (rules.md), by week index; built once on
+    demand by `longest_counting_session` and shared by H14's recipe and S6."""
 
     def week_days(self, week: Week) -> range:
         """Day indices of ``week``."""
@@ -130,6 +144,25 @@ class ModelContext:
 
     def week_of_day(self, day: int) -> Week:
         return self.calendar[day // 7]
+
+
+def longest_counting_session(ctx: ModelContext, week: Week) -> Expr:
+    """The week's longest counting session in minutes (rules.md: runs before a road race,
+    runs and hikes otherwise; 0 when there is none), built once per week."""
+    found = ctx.longest_counting.get(week.index)
+    if found is not None:
+        return found
+    race = ctx.scenario.race
+    race_kind = race.kind if race is not None else None
+    counting = [c for c in ctx.by_week[week.index] if counts_for_long(c.kind, race_kind)]
+    longest: Expr = 0
+    if counting:
+        top = max(c.max_minutes for c in counting)
+        variable = ctx.model.new_int_var(0, top, f"longest_counting_{week.index}")
+        ctx.model.add_max_equality(variable, [0, *(c.minutes for c in counting)])
+        longest = variable
+    ctx.longest_counting[week.index] = longest
+    return longest
 
 
 def _new_candidate(
@@ -216,7 +249,11 @@ def make_variables(ctx: ModelContext) -> None:
             if ctx.planned_days is not None and day not in ctx.planned_days:
                 continue
             for kind in kinds:
-                if not h02_terrain_reachable(scenario, date, kind):
+                if not h03_slot_allowed(kind, slot) or not h02_terrain_reachable(
+                    scenario, date, kind
+                ):
+                    continue
+                if not h21_serves_the_race(scenario, ctx.week_of_day(day), kind):
                     continue
                 units = h01_grid_durations(scenario, date, slot, kind)
                 if units is None:
@@ -283,6 +320,9 @@ def _week_sums(ctx: ModelContext, week: int, candidates: list[Candidate]) -> Wee
         sessions=tied("sessions", slots, [c.chosen for c in candidates]),
         hard_sessions=tied("hard_sessions", slots, [c.chosen for c in candidates if c.kind.hard]),
         run_minutes=tied("run_minutes", max_minutes, minutes_of(lambda k: k.is_run)),
+        easy_run_minutes=tied(
+            "easy_run_minutes", max_minutes, minutes_of(lambda k: k.is_run and k.is_easy)
+        ),
         road_minutes=tied("road_minutes", max_minutes, minutes_of(lambda k: k.is_road_run)),
         trail_minutes=tied("trail_minutes", max_minutes, minutes_of(lambda k: k.is_trail_run)),
         max_minutes=max_minutes,
