@@ -43,7 +43,7 @@ def case(name: str) -> Case:
 
 
 def test_explain_does_not_report_an_unproven_scenario_as_feasible() -> None:
-    """BUG: `_shrink`'s first check (all rules, presolve off) runs for at most CHECK_TIME_S
+    """BUG: `shrink`'s first check (all rules, presolve off) runs for at most CHECK_TIME_S
     = 5 s whatever ``time_limit_s`` is; when it ends UNKNOWN, explain returns None, which
     callers read as "feasible". Here it returns None after 5 s of a 30 s budget."""
     scenario = Scenario.model_validate(SEVEN_SINGLE_SLOTS)

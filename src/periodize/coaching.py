@@ -95,9 +95,7 @@ def coach_summary(scenario: Scenario, plan: Plan) -> CoachSummary:
     by_date = {day.date: day for day in plan.days}
     weeks: list[WeekReading] = []
     for week in scenario.calendar:
-        sessions = [
-            s for date in week.dates() if date in by_date for s in by_date[date].sessions
-        ]
+        sessions = [s for date in week.dates() if date in by_date for s in by_date[date].sessions]
         training = [s for s in sessions if not s.is_race]
         counting = [s for s in training if _is_counting(s, scenario)]
         longest = max(counting, key=lambda s: s.minutes, default=None)

@@ -31,7 +31,7 @@ from periodize.model.run import new_solver
 from periodize.model.variables import Candidate, History, Sessions
 from periodize.plan import Conflict, Plan
 from periodize.scenario import Scenario
-from periodize.vocabulary import SLOTS, RecipeMode, Terrain, Weekday
+from periodize.vocabulary import SLOTS, Phase, RecipeMode, Terrain, Weekday
 
 CHECK_TIME_S = 5.0
 """Time limit of one feasibility check while shrinking a core."""
@@ -72,7 +72,7 @@ class Explanation:
         return out
 
 
-class _Feasibility:
+class Feasibility:
     """Feasibility checks of one scenario's guarded model under chosen assumptions."""
 
     def __init__(
@@ -81,6 +81,7 @@ class _Feasibility:
         deadline: float,
         built: BuiltModel | None = None,
         history: History | None = None,
+        deterministic_s: float | None = None,
     ) -> None:
         self.built = built or build_model(scenario, GuardMode.EXPLAIN, history=history)
         guards = self.built.ctx.guards
@@ -89,6 +90,9 @@ class _Feasibility:
         if strict:
             self.guards.update(guards.recipe)
         self.deadline = deadline
+        self.deterministic_s = deterministic_s
+        """With a value, each check is limited in deterministic time instead of wall time
+        (a deterministic solve must not depend on the machine's speed)."""
 
     def check(
         self, keys: Sequence[GuardKey], *, presolve: bool = True, whole: bool = False
@@ -103,7 +107,11 @@ class _Feasibility:
         left = self.deadline - time.perf_counter()
         # A shrinking step is capped; the first check (``whole``) may use all that is left,
         # so a slow proof of infeasibility is never reported as feasible.
-        solver.parameters.max_time_in_seconds = max(0.1, left if whole else min(CHECK_TIME_S, left))
+        if self.deterministic_s is not None:
+            solver.parameters.max_deterministic_time = self.deterministic_s
+        else:
+            limit = left if whole else min(CHECK_TIME_S, left)
+            solver.parameters.max_time_in_seconds = max(0.1, limit)
         status = solver.solve(model)
         core = list(solver.sufficient_assumptions_for_infeasibility())
         return status, core if status == cp_model.INFEASIBLE else []
@@ -114,7 +122,7 @@ def holds_together(
 ) -> bool | None:
     """Whether the rules of ``keys`` (with every other rule switched off) can all hold:
     True feasible, False infeasible, None unknown within the time limit."""
-    feasibility = _Feasibility(scenario, time.perf_counter() + time_limit_s)
+    feasibility = Feasibility(scenario, time.perf_counter() + time_limit_s)
     status, _ = feasibility.check(list(keys), whole=True)
     if status == cp_model.INFEASIBLE:
         return False
@@ -128,10 +136,10 @@ def minimal_conflict(
     None when the scenario is feasible (or nothing could be shown in time). With a
     re-plan's ``history`` the past is a fact: only rules of today's week on are members."""
     deadline = time.perf_counter() + time_limit_s
-    return _shrink(_Feasibility(scenario, deadline, history=history), deadline)
+    return shrink(Feasibility(scenario, deadline, history=history), deadline)
 
 
-def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
+def shrink(feasibility: Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
     """Core extraction (presolve off), then deletion until every member is needed."""
     keys = sorted(feasibility.guards)
     by_index = {feasibility.guards[k].index: k for k in keys}
@@ -144,7 +152,7 @@ def _shrink(feasibility: _Feasibility, deadline: float) -> tuple[tuple[GuardKey,
     minimal = True
     for member in list(members):
         trial = [k for k in members if k != member]
-        if time.perf_counter() > deadline:
+        if feasibility.deterministic_s is None and time.perf_counter() > deadline:
             minimal = False
             break
         status, smaller = feasibility.check(trial)
@@ -166,7 +174,7 @@ def explain(
     if found is None:
         return None
     members, minimal = found
-    details = tuple(_conflict(scenario, key) for key in members)
+    details = tuple(conflict_of(scenario, key) for key in members)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
     fix = _checked_fix(scenario, members, left, history)
     return Explanation(members, details, fix, minimal, time.perf_counter() - started)
@@ -217,7 +225,8 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
     recovery = week is not None and week.recovery
     texts: dict[tuple[str, bool], Callable[[], str]] = {
         ("H03", False): lambda: (
-            f"H03 allows one session per slot and {rules.max_doubles_per_week} doubles a week"
+            f"H03 allows one session per slot, {rules.max_doubles_per_week} doubles a week, and "
+            "never two demanding, two strength or two same-kind sessions in a day"
         ),
         ("H04", False): lambda: f"H04 needs {rules.min_rest_days} rest days",
         ("H05", False): lambda: (
@@ -240,9 +249,12 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
             f"(baseline {scenario.athlete.weekly_minutes} min, load "
             f"{scenario.athlete.baseline_load})"
         ),
-        ("H10", False): lambda: "H10 forbids raising minutes and hard minutes together",
+        ("H10", False): lambda: (
+            "H10 forbids raising minutes and hard minutes together above the four weeks before"
+        ),
         ("H11", False): lambda: (
-            f"H11 caps a recovery week at {rules.recovery_load.hi:.0%} of the week before"
+            f"H11 caps a recovery week's load and minutes at {rules.recovery_load.hi:.0%} of the "
+            f"week before, with no double and at most {rules.sessions_per_week.hi - 1} sessions"
         ),
         ("H11", True): lambda: (
             f"H11 wants a recovery week at {rules.recovery_load.lo:.0%} of the week before"
@@ -250,12 +262,22 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ("H12", False): lambda: (
             f"H12 caps load at {rules.acwr_max:g} x the mean of the four weeks before"
         ),
-        ("H13", False): lambda: f"H13 caps hard minutes at {rules.max_hard_share:.0%}",
+        ("H13", False): lambda: (
+            f"H13 caps hard minutes at {rules.max_hard_share:.0%} and wants at least "
+            f"{rules.min_easy_run_share:.0%} of running easy"
+        ),
         ("H14", False): lambda: (
             f"H14 limits long sessions (one a week, the longest run +{rules.long_increase.minutes}"
             f" min or +{rules.long_increase.fraction:.0%} over {scenario.athlete.long_minutes})"
         ),
-        ("H14", True): lambda: "H14 wants one long session",
+        ("H14", True): lambda: (
+            "H14 wants one long session"
+            + (
+                f" reaching {rules.long_floor:.0%} of the week's long target"
+                if week is not None and week.phase in (Phase.BUILD, Phase.PEAK)
+                else ""
+            )
+        ),
         ("H15", False): lambda: (
             f"H15 keeps the {week.phase.value if week else ''} terrain share in its band "
             f"{_band(scenario, week)} "
@@ -264,7 +286,8 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ),
         ("H16", True): lambda: (
             f"H16 wants the {week.phase.value if week else ''} recipe's sessions "
-            f"(trail on {_terrain_days(scenario, Terrain.TRAIL)})"
+            f"(trail on {_terrain_days(scenario, Terrain.TRAIL)}, hills on "
+            f"{_terrain_days(scenario, Terrain.HILLS)})"
         ),
         ("H17", False): lambda: (
             f"H17 caps taper weeks at {rules.taper_volume.hi:.0%} of the highest week before"
@@ -272,15 +295,25 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
         ("H17", True): lambda: _h17_recipe_text(scenario, week),
         ("H18", False): lambda: (
             "H18 allows the day before the race rest or one easy session of at most 30 min, "
-            "and no hard or long work in the 3 days before"
+            f"no demanding session in the {rules.race_quiet_days} days before, and wants a rest "
+            "day among the 6 days before"
         ),
         ("H20", False): lambda: f"H20 keeps the pin on day {key.day}",
+        ("H21", False): lambda: (
+            "H21 keeps trail-only kinds (simulations, downhill drills) out of a road race's "
+            "build, peak and taper"
+        ),
+        ("H22", True): lambda: (
+            f"H22 wants {rules.min_strength_per_week} strength session"
+            f"{'s' if rules.min_strength_per_week > 1 else ''} a week"
+        ),
     }
     text = texts.get((key.rule, key.recipe))
     return text() if text is not None else key.rule
 
 
-def _conflict(scenario: Scenario, key: GuardKey) -> Conflict:
+def conflict_of(scenario: Scenario, key: GuardKey) -> Conflict:
+    """One rule's part in a conflict, in words with its numbers and the week's facts."""
     week = scenario.calendar[key.week - 1] if key.week is not None else None
     date = scenario.dates[key.day] if key.day is not None else None
     text = _rule_text(scenario, key, week)
@@ -358,7 +391,7 @@ def _feasible(data: dict[str, Any], time_limit_s: float, history: History | None
         scenario = Scenario.model_validate(data)
     except ValueError:
         return False
-    checker = _Feasibility(scenario, time.perf_counter() + time_limit_s, history=history)
+    checker = Feasibility(scenario, time.perf_counter() + time_limit_s, history=history)
     status, _ = checker.check(sorted(checker.guards), whole=True)
     return status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
 
@@ -509,8 +542,8 @@ def _alternative(
         if not chosen:
             return None
         built.model.add(sum(chosen) >= 1)
-    found = _shrink(_Feasibility(scenario, deadline, built), deadline)
-    conflicts = tuple(_conflict(scenario, key) for key in found[0]) if found else ()
+    found = shrink(Feasibility(scenario, deadline, built), deadline)
+    conflicts = tuple(conflict_of(scenario, key) for key in found[0]) if found else ()
     return Alternative(description, conflicts)
 
 

@@ -131,6 +131,7 @@ class RuleOverrides(BaseModel):
     long_goal_minutes: Annotated[int, Field(ge=10, le=1440)] | None = None
     long_floor: Share | None = None
     race_quiet_days: Annotated[int, Field(ge=1, le=14)] | None = None
+    min_strength_per_week: Annotated[int, Field(ge=0, le=7)] | None = None
 
     @model_validator(mode="after")
     def _decimals(self) -> Self:
@@ -179,6 +180,7 @@ class Rules(BaseModel):
     """None: the long goal is derived from the race (rules.md, Long goal)."""
     long_floor: float
     race_quiet_days: int
+    min_strength_per_week: int
 
 
 _LEVEL_DEFAULTS: dict[Level, dict[str, object]] = {
@@ -228,6 +230,7 @@ _COMMON_DEFAULTS: dict[str, object] = {
     "long_goal_minutes": None,
     "long_floor": 0.80,
     "race_quiet_days": 4,
+    "min_strength_per_week": 1,
 }
 
 SHORT_RACE_KM = 21.0

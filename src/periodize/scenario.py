@@ -32,6 +32,9 @@ from periodize.vocabulary import (
 MAX_WEEKS = 104
 """The longest horizon a scenario may ask for (two seasons)."""
 
+HILLY_M_PER_KM = 25
+"""H16: metres of climbing per km from which a trail race asks for weekly hill work."""
+
 DayMinutes = Annotated[int, Field(ge=0, le=1440)]
 
 
@@ -108,8 +111,14 @@ class Race(_Frozen):
 
     @property
     def climbing_per_km(self) -> float:
-        """Metres of climbing per kilometre of distance (H16's hill recipe)."""
+        """Metres of climbing per kilometre of distance."""
         return self.elevation_gain_m / self.distance_km
+
+    @property
+    def asks_for_hills(self) -> bool:
+        """H16's hill recipe: a trail race with at least `HILLY_M_PER_KM` of climbing per km
+        wants a hill session in every full non-recovery build and peak week."""
+        return self.kind is RaceKind.TRAIL and self.climbing_per_km >= HILLY_M_PER_KM
 
     def estimated_minutes(self, level: Level) -> int:
         """The race time (rules.md, Race time): ``expected_minutes`` when given, else 6.0

@@ -25,7 +25,17 @@ from periodize.model.objective import SCALE
 from periodize.model.rolling import chosen_sessions, rolling_plan
 from periodize.model.run import Interrupt, catching_sigint, new_solver, run_search
 from periodize.model.variables import History, Sessions
-from periodize.plan import Conflict, Day, Plan, Session, Stats, Status, summarise_week
+from periodize.plan import (
+    Conflict,
+    Day,
+    Plan,
+    Session,
+    Shortfall,
+    ShortfallType,
+    Stats,
+    Status,
+    summarise_week,
+)
 from periodize.scenario import Scenario
 from periodize.shortfalls import find_shortfalls
 from periodize.vocabulary import Slot, Weekday
@@ -408,6 +418,41 @@ def _no_plan(
     )
 
 
+REASON_SHARE = 0.25
+"""Share of the time limit the confirmation of shortfall reasons may take (at least
+`REASON_TIME_S[0]`, at most `REASON_TIME_S[1]` seconds)."""
+REASON_TIME_S = (2.0, 10.0)
+
+
+def _shortfalls(
+    scenario: Scenario,
+    built: BuiltModel,
+    days: tuple[Day, ...],
+    sessions: Sessions,
+    options: SolveOptions,
+) -> tuple[Shortfall, ...]:
+    """The plan's shortfalls with true reasons: a calendar fact, or a reason confirmed by a
+    one-week solve (`periodize.reasons`). A re-plan's past weeks are history, not
+    shortfalls."""
+    from periodize.reasons import solver_reason  # builds models of its own
+
+    past = built.ctx.guards.past_weeks
+    first = [s for s in find_shortfalls(scenario, days) if s.week not in past]
+    missed = [(s.rule, s.week) for s in first if s.type is ShortfallType.RECIPE and s.week]
+    if not missed:
+        return tuple(first)
+    lo, hi = REASON_TIME_S
+    reason = solver_reason(
+        scenario,
+        sessions,
+        missed=missed,
+        history=built.ctx.history,
+        budget_s=min(hi, max(lo, REASON_SHARE * options.time_limit_s)),
+        deterministic=options.deterministic,
+    )
+    return tuple(s for s in find_shortfalls(scenario, days, reason) if s.week not in past)
+
+
 def _read_plan(
     scenario: Scenario,
     built: BuiltModel,
@@ -438,10 +483,9 @@ def _read_plan(
     weeks = tuple(
         summarise_week(week, [d for d in days if week.contains(d.date)]) for week in ctx.calendar
     )
-    past = built.ctx.guards.past_weeks  # a re-plan's past weeks are history, not shortfalls
-    shortfalls = tuple(s for s in find_shortfalls(scenario, days) if s.week not in past)
+    shortfalls = _shortfalls(scenario, built, days, chosen_sessions(built, solver), options)
     terms = {term.rule: round(solver.value(term.expression) / SCALE) for term in built.terms}
-    terms["S0"] = sum(1 for s in shortfalls if s.rule != "H15")
+    terms["S0"] = sum(1 for s in shortfalls if s.type is ShortfallType.RECIPE)
     return Plan(
         scenario=scenario.name,
         status=Status.OPTIMAL if proven else Status.FEASIBLE,

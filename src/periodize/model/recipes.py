@@ -164,7 +164,7 @@ def h16_phase_recipes(ctx: ModelContext) -> None:
     items of one week hang on one guard: missing any is one miss."""
     full_recipes = ctx.scenario.athlete.level is not Level.BEGINNER
     race = ctx.scenario.race
-    hilly = hilly_trail_race(ctx)
+    hilly = race is not None and race.asks_for_hills
     for week in ctx.calendar:
         if not week.full or week.recovery:
             continue
@@ -190,18 +190,6 @@ def h16_phase_recipes(ctx: ModelContext) -> None:
                 enforce(ctx.model.add(need >= 1), guard)
     if full_recipes:
         _h16_simulation(ctx)
-
-
-#: H16: a trail race with at least this much climbing per km asks for weekly hill work.
-HILLY_M_PER_KM = 25
-
-
-def hilly_trail_race(ctx: ModelContext) -> bool:
-    """Whether the goal is a trail race with at least 25 m of climbing per km (H16)."""
-    race = ctx.scenario.race
-    return (
-        race is not None and race.kind is RaceKind.TRAIL and race.climbing_per_km >= HILLY_M_PER_KM
-    )
 
 
 def is_build_long(candidate: Candidate, race_kind: RaceKind | None) -> bool:
@@ -243,11 +231,12 @@ def h17_taper_minimum(ctx: ModelContext, peak: Expr) -> None:
 
 
 def h22_strength(ctx: ModelContext) -> None:
-    """H22 (recipe): at least one strength session per full week outside the taper,
-    recovery weeks included."""
+    """H22 (recipe): at least ``min_strength_per_week`` (default 1) strength sessions per
+    full week outside the taper, recovery weeks included."""
+    need = ctx.rules.min_strength_per_week
     for week in ctx.calendar:
-        if not week.full or week.taper:
+        if not week.full or week.taper or need == 0:
             continue
         guard = ctx.guards.for_recipe("H22", week.index)
         strength = [c for c in ctx.by_week[week.index] if c.kind.is_strength]
-        enforce(ctx.model.add(_count(strength) >= 1), guard)
+        enforce(ctx.model.add(_count(strength) >= need), guard)
