@@ -765,3 +765,204 @@ def test_h20_pin_is_kept_exactly() -> None:
     assert [(s.kind, s.minutes) for s in pinned] == [("road_easy", 50)]
     others = [s for d, s in training(plan) if d != day(WED)]
     assert all(s.minutes % 15 == 0 for s in others)
+
+
+# ----- v3: easy running, long floor, hills, falling taper, quiet race days ------------
+
+
+def test_h13_easy_runs_are_the_stated_share_of_running() -> None:
+    """A load target far above the week (load 3000 on 300 minutes) pulls toward hard runs;
+    H13's second part keeps easy run minutes >= 0.60 x run minutes, whatever hikes and rides
+    the week also holds (they do not count as running)."""
+    scenario = probe(
+        athlete={"level": "intermediate", "weekly_load": 3000},
+        availability=every_day(pm=60),
+        terrain={"road": "all", "trail": "all", "bike": "all"},
+        rules={"min_easy_run_share": 0.6, "hard_sessions": [0, 2]},
+    )
+    plan = solved(scenario, 3.0)
+    runs = [s for _, s in training(plan) if s.modality is Modality.RUN]
+    assert runs
+    easy = sum(s.minutes for s in runs if s.intensity is Intensity.EASY)
+    assert 10 * easy >= 6 * sum(s.minutes for s in runs)
+
+
+def long_floor_scenario(availability: dict[str, Any], recipes: str) -> Scenario:
+    """2 weeks without a race (week 1 base, week 2 build), road only, baseline longest run
+    60 (hike 90): baseline long 90, long goal 90 + 30 = 120; long targets 105 and 120. The
+    long floor of the build week is min(0.8 x 120 = 96, what H14's growth and share allow,
+    the longest slot), on the 15-minute grid."""
+    return probe(
+        weeks=2,
+        athlete={"weekly_minutes": 300, "weekly_load": 1200},
+        availability=availability,
+        rules={
+            "long_floor": 0.8,
+            "max_long_run_share": 1.0,
+            "sessions_per_week": [1, 4],
+            "recipes": recipes,
+        },
+        objective={"systems_balance": 0, "variety": 0, "load_trajectory": 0},
+    )
+
+
+def test_h14_long_floor_in_a_build_week() -> None:
+    """sat am 240: week 1's longest run may reach max(1.1 x 60, 60 + 15) = 75, week 2's
+    max(1.1 x 75, 75 + 15) = 90 over it; the floor is grid_down(min(96, 90, 240)) = 90, so
+    strict recipes need a 90-minute run in week 2 (no other term pulls it up)."""
+    plan = solved(long_floor_scenario({"sat": {"am": 240}}, "strict"))
+    assert longest_run(plan, 2) >= 90
+
+
+def test_h14_long_floor_never_asks_more_than_the_longest_slot() -> None:
+    """Only 60-minute slots: the floor is min(96, ..., 60) = 60, so a 60-minute long run
+    meets it and no H14 miss is listed, though the long target is 120."""
+    plan = solved(long_floor_scenario(every_day(pm=60), "soft"))
+    assert longest_run(plan, 2) == 60
+    assert ("H14", 2) not in missed(plan)
+
+
+def test_s6_long_progression_grows_the_long_run_to_its_cap() -> None:
+    """S6 alone (S2 off): the long targets 105 and 120 are out of H14's reach, so the long
+    run goes as far as H14 allows, 75 then 90 (4 points a missing minute)."""
+    scenario = long_floor_scenario({"sat": {"am": 240}}, "soft")
+    scenario = Scenario.model_validate(
+        scenario.model_dump(mode="json")
+        | {
+            "objective": {
+                "systems_balance": 0,
+                "variety": 0,
+                "load_trajectory": 0,
+                "preferences": 0,
+                "long_progression": 3,
+            }
+        }
+    )
+    plan = solved(scenario)
+    assert [longest_run(plan, 1), longest_run(plan, 2)] == [75, 90]
+    assert plan.objective_terms["S6"] == 4 * ((105 - 75) + (120 - 90))
+
+
+def hill_race(terrain: dict[str, Any], recipes: str) -> Scenario:
+    """A beginner's 4-week plan to a 20 km trail race with 1000 m (50 m per km, hilly) on
+    sun of week 4: weeks 1-2 build, 3 peak, 4 taper (one taper week below 21 km)."""
+    race = {
+        "name": "hill 20K",
+        "date": day(27).isoformat(),
+        "kind": "trail",
+        "distance_km": 20,
+        "elevation_gain_m": 1000,
+    }
+    return probe(
+        weeks=None,
+        goal={"race": race},
+        availability=every_day(pm=90),
+        terrain=terrain,
+        rules={"recipes": recipes, "sessions_per_week": [1, 4]},
+    )
+
+
+def test_h16_hill_session_every_build_and_peak_week() -> None:
+    """Hills reachable on sat: strict recipes put a hill session (hill repeats, or a
+    climbing kind) in each of weeks 1-3, beginners included."""
+    plan = solved(hill_race({"road": "all", "hills": ["sat"]}, "strict"), 3.0)
+    assert [w.phase for w in plan.weeks] == ["build", "build", "peak", "taper"]
+    for index in (1, 2, 3):
+        start, end = day(7 * (index - 1)), day(7 * index - 1)
+        assert any(
+            s.terrain is Terrain.HILLS or s.climbing for d, s in training(plan) if start <= d <= end
+        )
+
+
+def test_h16_hill_session_without_hills_is_a_calendar_shortfall() -> None:
+    """No hills and no trail (so no climbing hike): the hill item cannot be placed in any
+    build or peak week; each is one H16 miss, explained by the calendar."""
+    plan = solved(hill_race({"road": "all"}, "soft"), 3.0)
+    assert {("H16", 1), ("H16", 2), ("H16", 3)} <= missed(plan)
+    message = next(s.message for s in plan.shortfalls if (s.rule, s.week) == ("H16", 1))
+    assert "a hill session: no day that week has the time and terrain" in message
+
+
+def falling_taper() -> Scenario:
+    """A 3-week plan to a 30 km trail race on sun of week 3 (two taper weeks, 2 and 3),
+    everything open, a load target far above what may be done."""
+    race = {"name": "30K", "date": day(20).isoformat(), "kind": "trail", "distance_km": 30}
+    return probe(
+        weeks=None,
+        goal={"race": race},
+        athlete={"weekly_load": 4000},
+        availability=every_day(pm=90),
+        terrain={"road": "all", "trail": "all"},
+        rules={"sessions_per_week": [0, 5], "min_rest_days": 1},
+    )
+
+
+def test_h17_volume_falls_into_race_week() -> None:
+    """Race week's training days are its 6 days before race day: its minutes per day are at
+    most the first taper week's (minutes_3 x 7 <= minutes_2 x 6)."""
+    plan = solved(falling_taper(), 3.0)
+    assert [w.phase for w in plan.weeks][1:] == ["taper", "taper"]
+    assert 7 * week(plan, 3).minutes <= 6 * week(plan, 2).minutes
+
+
+def test_h18_quiet_days_and_a_rest_day_before_the_race() -> None:
+    """No demanding session (hard, long run, or a kind flagged demanding) in the 4 days
+    before race day, and at least one rest day among the 6 days before it."""
+    plan = solved(falling_taper(), 3.0)
+    race_day = day(20)
+    for back in range(1, 5):
+        for session in sessions_on(plan, 20 - back):
+            assert not session.hard
+            assert not session.demanding
+            assert not (session.long and session.modality is Modality.RUN)
+    window = [d for d in plan.days if race_day - dt.timedelta(days=6) <= d.date < race_day]
+    assert any(not d.sessions for d in window)
+
+
+def road_race_with_trail(pins: list[dict[str, Any]] | None = None) -> Scenario:
+    """The 2-week 10 km road race probe (week 1 peak, week 2 taper) with trail open every
+    day, so that trail-only kinds could be placed."""
+    return race_probe(
+        athlete={"level": "intermediate"},
+        availability=every_day(pm=90),
+        terrain={"road": "all", "trail": "all"},
+        pinned=pins or [],
+    )
+
+
+def test_h21_no_trail_only_kinds_before_a_road_race() -> None:
+    plan = solved(road_race_with_trail(), 3.0)
+    assert all("road" in s.races for _, s in training(plan))
+
+
+def test_h21_a_pinned_trail_simulation_before_a_road_race_is_infeasible() -> None:
+    """A night trail run pinned in the peak week of a road race breaks H21."""
+    pin = {"date": day(WED).isoformat(), "slot": "pm", "kind": "trail_night", "minutes": 60}
+    plan = solve(road_race_with_trail([pin]), options(3.0))
+    assert plan.status is Status.INFEASIBLE
+    assert any("H21" in conflict.rules for conflict in plan.conflicts)
+
+
+def test_h22_a_strength_session_every_full_week() -> None:
+    scenario = probe(
+        weeks=2,
+        availability=every_day(pm=60),
+        rules={"min_strength_per_week": 1, "recipes": "strict"},
+    )
+    plan = solved(scenario, 3.0)
+    for index in (1, 2):
+        start, end = day(7 * (index - 1)), day(7 * index - 1)
+        assert any(s.modality is Modality.STRENGTH for d, s in training(plan) if start <= d <= end)
+
+
+def test_s4_default_long_day_is_the_weekend_day_with_most_time() -> None:
+    """No preferred long day: Sunday has more time than Saturday, so the long session
+    (which fits every open day) goes on Sunday."""
+    scenario = probe(
+        availability={"wed": {"pm": 120}, "sat": {"am": 120}, "sun": {"am": 150}},
+        rules={"sessions_per_week": [1, 3]},
+        objective={"systems_balance": 0, "variety": 0, "preferences": 5},
+    )
+    plan = solved(scenario)
+    (long_day,) = [d for d, s in training(plan) if s.long]
+    assert long_day == day(SUN)
