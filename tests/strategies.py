@@ -134,6 +134,15 @@ def rule_overrides(draw: st.DrawFn, recipes: str | None = None) -> Data:
     maybe("ratio_scope", st.sampled_from(["week", "phase"]))
     maybe("taper_weeks", st.integers(1, 3))
     maybe("acwr_max", _fraction(10_000, 20_000))
+    maybe("min_easy_run_share", _fraction(0, 9000))
+    maybe("long_floor", _fraction(0, 10_000))
+    maybe("race_quiet_days", st.integers(1, 7))
+    maybe("long_goal_minutes", st.integers(30, 400))
+    maybe("min_strength_per_week", st.integers(0, 2))
+    maybe(
+        "long_increase",
+        st.fixed_dictionaries({"fraction": _fraction(0, 3000), "minutes": st.integers(0, 40)}),
+    )
     if recipes is not None:
         rules["recipes"] = recipes
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
 
 from periodize.catalogue import builtin_kinds
 from periodize.scenario import Scenario
@@ -18,6 +19,7 @@ from periodize.targets import (
     target_minutes,
 )
 from periodize.vocabulary import RaceKind, Weekday
+from strategies import scenarios
 
 
 def _scenario(race: dict[str, object] | None, weeks: int = 12, **athlete: object) -> Scenario:
@@ -124,3 +126,16 @@ def test_default_long_day_is_the_weekend_day_with_most_time() -> None:
         _scenario(None).model_dump() | {"availability": {"mon": {"am": 90}}}
     )
     assert weekdays.long_day is None
+
+
+@given(scenarios())
+def test_s6_never_asks_for_more_than_h14_allows(scenario: Scenario) -> None:
+    """Each loading week's long target is within H14's growth allowance over the longest
+    target before it (the baseline long first): a plan that meets every target keeps H14's
+    growth, so S6 never pulls the long session past what H14 allows."""
+    allowance = scenario.resolved_rules.long_increase
+    longest = baseline_long(scenario)
+    for _, target in sorted(long_targets(scenario).items()):
+        allowed = max(int(longest * (1 + allowance.fraction) + 1e-9), longest + allowance.minutes)
+        assert target <= max(allowed, longest)
+        longest = max(longest, target)

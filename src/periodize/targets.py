@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
+from periodize.rules import BP, bp
 from periodize.scenario import Scenario
 from periodize.vocabulary import Level, Modality, Phase, RaceKind, System
 
@@ -131,8 +132,6 @@ LONG_GOAL_SHARE = {RaceKind.ROAD: 75, RaceKind.TRAIL: 60}
 LONG_GOAL_RANGE = {RaceKind.ROAD: (60, 180), RaceKind.TRAIL: (60, 300)}
 #: Without a race the long session grows this many minutes above the baseline long.
 NO_RACE_LONG_GAIN = 30
-#: Long target step: at least this many minutes a loading week, else a tenth of the baseline.
-LONG_STEP_MINUTES = 15
 
 
 def counts_for_long(kind: SessionKind, race_kind: RaceKind | None) -> bool:
@@ -173,16 +172,20 @@ def is_loading_week(week: Week) -> bool:
 
 def long_targets(scenario: Scenario) -> dict[int, int]:
     """The long target of each full loading week, by week index (rules.md, Long target):
-    in the k-th such week, min(long goal, baseline long + k x step), step = max(15, 0.10 x
-    baseline long), rounded down. Recovery, taper and partial weeks have none."""
+    in the k-th such week, min(long goal, baseline long + k x step), rounded down. The step
+    is H14's growth allowance over the baseline long, max(15, 0.10 x baseline long) by
+    default (``long_increase`` minutes and fraction), so that S6 never asks for more than
+    H14 lets the long session grow. Recovery, taper and partial weeks have none."""
     base, goal = baseline_long(scenario), long_goal(scenario)
-    step_tenths = max(10 * LONG_STEP_MINUTES, base)  # the step in tenths of a minute
+    allowance = scenario.resolved_rules.long_increase
+    # The step in basis points of a minute: exact for a fraction of four decimals.
+    step_bp = max(BP * allowance.minutes, bp(allowance.fraction) * base)
     targets: dict[int, int] = {}
     k = 0
     for week in scenario.calendar:
         if is_loading_week(week):
             k += 1
-            targets[week.index] = min(goal, (10 * base + k * step_tenths) // 10)
+            targets[week.index] = min(goal, (BP * base + k * step_bp) // BP)
     return targets
 
 
