@@ -207,3 +207,40 @@ def test_loader_raises_only_input_errors(data: Any) -> None:
         # A scenario that validates has a calendar: every date of the plan exists.
         assert len(scenario.dates) == scenario.horizon_days
         assert len(scenario.calendar) == scenario.horizon_weeks
+
+
+# 7 ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(0.5))
+@given(scenarios(max_weeks=max(3, MAX_WEEKS), with_pins=False), st.data())
+def test_a_missed_week_never_locks_h10(scenario: Scenario, data: st.DataObject) -> None:
+    """v3's H10 compares a week with the most of the four weeks before it: a plan whose
+    athlete did nothing in one whole week (illness) re-plans from the next week on without
+    H10 among the rules that cannot hold."""
+    import datetime as dt
+
+    from periodize.log import LogEntry, TrainingLog
+    from periodize.replan import replan
+
+    assume(scenario.horizon_weeks >= 3)
+    plan = solve(scenario, FAST)
+    assume(plan.status in SOLVED)
+    missed = data.draw(st.integers(1, scenario.horizon_weeks - 2), label="missed week")
+    week = scenario.calendar[missed - 1]
+    today = week.end + dt.timedelta(days=1)
+    log = TrainingLog(
+        tuple(
+            LogEntry(date=day.date, kind=s.kind, minutes=s.minutes, rpe=s.rpe, slot=s.slot)
+            for day in plan.days
+            if day.date < today and not week.contains(day.date)
+            for s in day.sessions
+            if not s.is_race
+        )
+    )
+    again = replan(scenario, plan, log, today, FAST)
+    event(f"re-plan {again.status}")
+    assert all("H10" not in conflict.rules for conflict in again.conflicts)
+    if again.has_plan:
+        violations = check(scenario, again, done=log, today=today)
+        assert all(v.rule != "H10" for v in violations)
