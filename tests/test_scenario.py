@@ -296,3 +296,14 @@ def test_phases_in_a_scenario_must_match_the_horizon(dolomites: Scenario) -> Non
     data["phases"] = [Phase.BASE] * 15
     with pytest.raises(ValueError, match="phases has 15 entries but the plan has 16 weeks"):
         Scenario.model_validate(data)
+
+
+def test_pin_in_a_slot_its_kind_does_not_allow_is_refused(dolomites: Scenario) -> None:
+    """trail_night takes the pm slot only (v3 kind slots): a morning pin is an input error
+    that names the fix."""
+    data = dolomites.model_dump(mode="json")
+    data["pinned"] = [{"date": "2027-01-09", "slot": "am", "kind": "trail_night", "minutes": 60}]
+    with pytest.raises(ValidationError, match=r"trail_night may take only the pm slot \(H03\)"):
+        Scenario.model_validate(data)
+    data["sessions"] = [*data["sessions"], {"id": "trail_night", "slots": ["am", "pm"]}]
+    assert Scenario.model_validate(data).pinned[0].slot is Slot.AM

@@ -289,6 +289,12 @@ class Scenario(_Frozen):
                     f"{where}: terrain {kind.terrain} is not reachable on "
                     f"{Weekday.of(pin.date)}; add it under terrain: or pin another kind"
                 )
+            if not kind.allows(pin.slot):
+                allowed = ", ".join(slot.value for slot in kind.slots)
+                raise ValueError(
+                    f"{where}: {pin.kind} may take only the {allowed} slot (H03); pin it "
+                    f"there, or list the slot under the kind's slots: in sessions:"
+                )
             if kind.excluded_by(self.athlete.injuries):
                 raise ValueError(
                     f"{where}: {pin.kind} stresses an injury of the athlete (H19); pin another kind"

@@ -5,7 +5,9 @@ and every later week empty (pins aside). It minimises recipe misses first (by we
 and the soft terms second. Because each step uses the very same rule functions as the
 full model, the result satisfies every hard rule when each step succeeds; it is then the
 solution hint of the full solve (see `periodize.solve`). An empty future is always
-allowed by the safety rules, so a step fails only where pins or strict recipes force it.
+allowed by the safety rules, so a step fails only where pins or strict recipes force it; a
+step that finds nothing within its time (rather than proving its week infeasible) leaves
+its week empty, so that a loaded machine still gets a complete first plan.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from periodize.model.objective import SCALE
 from periodize.model.run import Interrupt, new_solver, run_search
 from periodize.model.variables import History, Sessions
 from periodize.scenario import Scenario
+from periodize.vocabulary import RecipeMode
 
 STEP_GAP_POINTS = 20
 """Each step stops within 20 points of its optimum (an absolute gap: the objective also
@@ -127,7 +130,20 @@ def rolling_plan(
                 return None, spent
             if status != cp_model.UNKNOWN:
                 break
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            fixed.update(chosen_sessions(built, solver, window))
+        elif status == cp_model.INFEASIBLE or not _may_stay_empty(scenario, week.index):
             return None, spent
-        fixed.update(chosen_sessions(built, solver, window))
+        # Else the step found nothing in its time (a loaded machine, a slow week): the week
+        # stays empty, which every safety rule allows without pins or strict recipes, so
+        # the first plan is still complete and the full solve fills the week.
     return fixed, spent
+
+
+def _may_stay_empty(scenario: Scenario, week: int) -> bool:
+    """Whether a week may be left without sessions in a first plan: the recipes are soft
+    and no pin lies in it or after it (an empty week keeps every safety rule, but a later
+    pin may need the load it would have carried: H09, H12)."""
+    if scenario.resolved_rules.recipes is RecipeMode.STRICT:
+        return False
+    return all(scenario.week_of(pin.date).index < week for pin in scenario.pinned)
