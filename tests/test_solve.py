@@ -23,7 +23,7 @@ from periodize.model.objective import SCALE
 from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, _parameters, solve
-from periodize.targets import target_loads
+from periodize.targets import target_loads, target_minutes
 
 RunCli = Callable[..., CliResult]
 
@@ -167,13 +167,14 @@ def test_stats_are_filled(small_plan: Plan) -> None:
 
 def test_objective_terms_add_up(small_plan: Plan) -> None:
     """S0 counts the recipe shortfalls (H15 waivers are free); the objective is the weighted
-    sum of S1-S4 (default weights 3, 2, 1, 1), each term rounded to whole points."""
+    sum of S1-S4 and S6 (default weights 3, 2, 1, 1, 3), each term rounded to whole
+    points."""
     terms = small_plan.objective_terms
-    assert set(terms) == {"S0", "S1", "S2", "S3", "S4"}
+    assert set(terms) == {"S0", "S1", "S2", "S3", "S4", "S6"}
     assert terms["S0"] == sum(1 for s in small_plan.shortfalls if s.rule != "H15")
-    weighted = 3 * terms["S1"] + 2 * terms["S2"] + terms["S3"] + terms["S4"]
+    weighted = 3 * terms["S1"] + 2 * terms["S2"] + terms["S3"] + terms["S4"] + 3 * terms["S6"]
     assert small_plan.stats.objective is not None
-    assert abs(small_plan.stats.objective - weighted) <= 4
+    assert abs(small_plan.stats.objective - weighted) <= 5
 
 
 def test_soft_terms_split_by_week() -> None:
@@ -190,11 +191,15 @@ def test_soft_terms_split_by_week() -> None:
     for term in built.terms:
         parts = sum(solver.value(part) for part in term.parts.values())
         assert parts == solver.value(term.expression)
+    minutes_targets = target_minutes(scenario)
     s2 = next(term for term in built.terms if term.rule == "S2")
     assert set(s2.parts) == {1, 2}
     for week, part in s2.parts.items():
         load = solver.value(built.ctx.weeks[week].load)
-        assert solver.value(part) == SCALE * abs(load - targets[week - 1])
+        minutes = solver.value(built.ctx.weeks[week].minutes)
+        # S2 = |load - target load| + 4 x |minutes - target minutes| (v3: volume counts)
+        distance = abs(load - targets[week - 1]) + 4 * abs(minutes - minutes_targets[week - 1])
+        assert solver.value(part) == SCALE * distance
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ A missed recipe that the week's calendar alone rules out is explained by that fa
 (`periodize.shortfalls.calendar_fact`). Any other miss is checked by a one-week solve:
 the rest of the plan fixed as it is, the week free, every safety rule in force and the
 recipe forced. When that cannot hold, a minimal set of the rules that held the recipe out
-is named; when it can, the week's other recipes are forced too, and those that compete
+is named; when it can, every recipe the plan meets is forced too (this week's, and the
+cross-week ones such as H11's recovery floor of the next week), and those that compete
 with it are named; when even that holds (or the check runs out of time), the true reason
 is that no plan meeting the recipe was found within the time limit.
 """
@@ -43,7 +44,7 @@ def solver_reason(
 ) -> Reason:
     """A `Reason` that confirms each miss by a one-week solve around the plan's
     ``sessions`` (see the module docstring). ``missed`` lists the plan's (rule, week)
-    misses, so that the week's other recipes (those the plan meets) can be forced too.
+    misses, so that the recipes the plan meets can be forced too.
     In a deterministic solve each check has a deterministic time limit and there is no
     wall-time budget, so the reasons do not depend on the machine's speed."""
     deadline = time.perf_counter() + (budget_s if not deterministic else 10 * 24 * 3600.0)
@@ -74,7 +75,7 @@ def solver_reason(
             return NOT_FOUND
         together = Feasibility(scenario, deadline, built=built, deterministic_s=limit)
         for other, literal in recipes.items():
-            if other.week == week.index and (other.rule, week.index) not in missed_set:
+            if (other.rule, other.week) not in missed_set:
                 together.guards[other] = literal
         together.guards[key] = recipes[key]
         found = shrink(together, deadline)
