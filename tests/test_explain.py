@@ -51,13 +51,15 @@ Key = tuple[str, int | None, int | None, bool]
 
 def data_of(**changes: Any) -> Data:
     """`BASE_SCENARIO` with top-level keys replaced (not merged: availability, terrain and
-    rules given here are all there is); ``None`` removes a key."""
+    rules given here are all there is); ``None`` removes a key. H22 (a strength session a
+    week, v3) is off unless the rules set it: the known sets below are about other rules."""
     data = copy.deepcopy(BASE_SCENARIO)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)
         else:
             data[key] = copy.deepcopy(value)
+    data.setdefault("rules", {}).setdefault("min_strength_per_week", 0)
     return data
 
 
@@ -213,9 +215,10 @@ CASES: list[Case] = [
         one_set(recipe("H05"), key("H13")),
     ),
     # A 10 km road race on Tuesday of week 2: week 1 is a full peak week, which H14's
-    # recipe wants to hold a long session (45 min or more). Weekdays have 40 minutes, so a
-    # long session fits only on Saturday or Sunday, and H18 keeps the 3 days before the
-    # race (Sat, Sun, Mon) free of long work. H18's guard is keyed by the race day (8).
+    # recipe wants to hold a long session (45 min or more). Road only, so the long session
+    # is a long run (a long hike would not be demanding). Weekdays have 40 minutes, so it
+    # fits only on Saturday or Sunday, and H18 keeps the 4 days before the race (Fri, Sat,
+    # Sun, Mon) free of demanding work. H18's guard is keyed by the race day (8).
     Case(
         "long session against the race",
         data_of(
@@ -226,6 +229,7 @@ CASES: list[Case] = [
                 "sat": {"am": 120},
                 "sun": {"am": 120},
             },
+            terrain={"road": "all"},
             rules={"recipes": "strict"},
         ),
         one_set(recipe("H14"), key("H18", week=2, day=8)),

@@ -43,7 +43,9 @@ def base(**changes: Any) -> dict[str, Any]:
             "sun": {"am": 120},
         },
         "terrain": {"road": "all", "trail": ["sat", "sun"]},
-        "rules": {"recipes": "soft"},
+        # H22 off: a strength session a week would compete for the remedied slots, and
+        # these cases are about calendar facts (competing recipes are tested below).
+        "rules": {"recipes": "soft", "min_strength_per_week": 0},
     }
     data.update(changes)
     return data
@@ -158,3 +160,25 @@ def test_h07_counts_the_room_the_calendar_leaves() -> None:
     assert "slots are open on 2 days (sat, sun)" in message
     assert "0 doubles are allowed (H03): room for 2" in message
     assert "an open slot on 1 more day would fix it" in message
+
+
+def test_a_calendar_that_allows_a_recipe_gets_a_checked_reason() -> None:
+    """Saturday and Sunday only, beginner (2 rest days, no doubles): two sessions a week.
+    H08 wants 2 hikes and H22 a strength session: the calendar allows each alone, so the
+    miss is no calendar fact; the one-week check names the recipe it competes with."""
+    data = base(
+        availability={"sat": {"am": 180}, "sun": {"am": 150}},
+        athlete={"level": "beginner", "weekly_minutes": 150, "long_minutes": 60},
+        rules={"recipes": "soft", "min_strength_per_week": 1},
+    )
+    plan = solve(validate_data(Scenario, data, "fixture"), SolveOptions(time_limit_s=10.0))
+    assert plan.has_plan
+    competing = [
+        s for s in plan.shortfalls if s.rule in ("H08", "H22") and "would cost" in s.message
+    ]
+    assert competing, [s.message for s in plan.shortfalls]
+    for shortfall in competing:
+        other = "H22" if shortfall.rule == "H08" else "H08"
+        assert other in shortfall.message
+        assert "checked by a solve of the week" in shortfall.message
+        assert "no day that week" not in shortfall.message

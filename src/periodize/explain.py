@@ -362,6 +362,9 @@ def _override(scenario: Scenario, key: GuardKey) -> tuple[str, dict[str, Any]] |
         case ("H08", True) if rules.min_hikes_per_week > 0:
             overrides["min_hikes_per_week"] = rules.min_hikes_per_week - 1
             text = f"set min_hikes_per_week: {rules.min_hikes_per_week - 1}"
+        case ("H22", True) if rules.min_strength_per_week > 0:
+            overrides["min_strength_per_week"] = rules.min_strength_per_week - 1
+            text = f"set min_strength_per_week: {rules.min_strength_per_week - 1}"
         case ("H05", False):
             lo, hi = rules.hard_sessions.lo, min(14, rules.hard_sessions.hi + 1)
             overrides["hard_sessions"] = [lo, hi]
