@@ -1267,7 +1267,17 @@ def test_h22_strength_every_full_week() -> None:
     scenario = strict()
     (violation,) = only(check(scenario, clean_builder(scenario).clear(SUN1).build()), "H22")
     assert violation.recipe
-    assert violation.message == "week 1: no strength session (wants 1)"
+    assert violation.message == "week 1: 0 strength sessions < min_strength_per_week 1"
+
+
+def test_h22_min_strength_per_week() -> None:
+    """v3 override: min_strength_per_week 2 makes each week's single strength session a
+    miss (1 < 2); 0 turns H22 off, so week 1 without strength is fine."""
+    twice = strict(min_strength_per_week=2)
+    violations = only(check(twice, clean_builder(twice).build()), "H22")
+    assert [v.week for v in violations] == [1, 2]
+    off = strict(min_strength_per_week=0)
+    assert check(off, clean_builder(off).clear(SUN1).build()) == []
 
 
 def test_h22_recovery_weeks_included() -> None:

@@ -36,7 +36,7 @@ from periodize.log import LogError, TrainingLog, logged_sessions
 from periodize.plan import Day, Plan, Session
 from periodize.rules import BP, Band, Rules, bp
 from periodize.scenario import Scenario
-from periodize.targets import counts_for_long, long_targets
+from periodize.targets import counts_for_long, long_targets, longest_counting_slot
 from periodize.vocabulary import (
     CROSS_TRAINING,
     INJURY_STRESS,
@@ -63,17 +63,11 @@ SHARE_TOLERANCE = 1e-3
 BASELINE_HARD_SHARE_PCT = 10
 """H10: before the start, hard minutes are 10 % of the baseline weekly minutes."""
 
-HILL_CLIMB_PER_KM = 25
-"""H16: a trail race with at least this many metres of climbing per km asks for hills."""
-
 RACE_REST_WINDOW = 6
 """H18: the days before race day among which one is a rest day."""
 
 EVE_MAX_MINUTES = 30
 """H18: the day before the race holds at most one easy session this long."""
-
-ROAD_SPECIFIC_PHASES = frozenset({Phase.BUILD, Phase.PEAK, Phase.TAPER})
-"""H21: the phases in which a road race asks for road-specific training only."""
 
 
 class Violation(BaseModel):
@@ -803,7 +797,7 @@ def _h14_long_floor_miss(
     r = min(run_growth, run_share)
     hikes_count = race_kind is not RaceKind.ROAD
     h = _growth_cap(longest["hike"], fraction, minutes) if hikes_count else 0
-    s = _longest_counting_slot(facts.scenario, w.week)
+    s = longest_counting_slot(facts.scenario, w.week)
     grid = rules.grid_minutes
     floor = min(a, max(r, h), s) // grid * grid
     counting = [x.minutes for _, x in w.training if _counts_for_long(facts, x)]
@@ -822,41 +816,6 @@ def _counts_for_long(facts: Facts, session: Session) -> bool:
     """rules.md, counting session: a run, or a hike unless before a road race."""
     kind = facts.kind(session)
     return kind is not None and counts_for_long(kind, facts.race_kind)
-
-
-def _longest_counting_slot(scenario: Scenario, week: Week) -> int:
-    """H14's S: the longest grid duration a counting kind could take in ``week``, over its
-    days (race day aside: it holds the race alone) and slots: a kind reachable that day,
-    allowed in the slot, not excluded by H19 (injuries) or H21 (specificity)."""
-    race = scenario.race
-    race_kind = race.kind if race is not None else None
-    grid = scenario.resolved_rules.grid_minutes
-    kinds = [
-        k
-        for k in scenario.allowed_kinds()
-        if counts_for_long(k, race_kind) and not _h21_excludes(scenario, week, k.races)
-    ]
-    best = 0
-    for date in week.dates():
-        if race is not None and date == race.date:
-            continue
-        for slot in SLOTS:
-            for kind in kinds:
-                if not kind.allows(slot) or not scenario.reachable(kind.terrain, date):
-                    continue
-                units = scenario.grid_durations(date, slot, kind)
-                if units is not None:
-                    best = max(best, units[-1] * grid)
-    return best
-
-
-def _h21_excludes(scenario: Scenario, week: Week, races: Iterable[RaceKind]) -> bool:
-    """H21: whether a kind serving ``races`` is ruled out in ``week``: before a road race,
-    in build, peak and taper weeks, a kind that does not serve road races."""
-    race = scenario.race
-    if race is None or race.kind is not RaceKind.ROAD:
-        return False
-    return week.phase in ROAD_SPECIFIC_PHASES and RaceKind.ROAD not in races
 
 
 def _band(scenario: Scenario, phase: Phase) -> tuple[str, Band] | None:
@@ -1047,9 +1006,7 @@ def _h16_hill_misses(facts: Facts) -> list[int]:
     """Full non-recovery build and peak weeks without a hill session (hills terrain or a
     ``climbing`` kind; hikes count) before a trail race with >= 25 m climbing per km."""
     race = facts.scenario.race
-    if race is None or race.kind is not RaceKind.TRAIL:
-        return []
-    if race.climbing_per_km < HILL_CLIMB_PER_KM:
+    if race is None or not race.asks_for_hills:
         return []
     return [
         w.index
@@ -1257,6 +1214,16 @@ def check_h20_pins(facts: Facts) -> list[Violation]:
     return found
 
 
+def _h21_excludes(scenario: Scenario, week: Week, races: Iterable[RaceKind]) -> bool:
+    """H21: whether a session serving ``races`` (the plan's copy of its kind's flag) is
+    ruled out in ``week``: before a road race, in build, peak and taper weeks, a kind that
+    does not serve road races."""
+    race = scenario.race
+    if race is None or race.kind is not RaceKind.ROAD:
+        return False
+    return week.phase is not Phase.BASE and RaceKind.ROAD not in races
+
+
 def check_h21_specificity(facts: Facts) -> list[Violation]:
     """H21: before a road race, no session in a build, peak or taper week of a kind that
     does not serve road races (its ``races`` lacks road: simulations, technical downhill)."""
@@ -1277,12 +1244,17 @@ def check_h21_specificity(facts: Facts) -> list[Violation]:
 
 
 def check_h22_strength(facts: Facts) -> list[Violation]:
-    """H22 (recipe): at least one strength session per full week outside the taper,
-    recovery weeks included."""
+    """H22 (recipe): at least ``min_strength_per_week`` strength sessions (default 1; 0
+    turns H22 off) per full week outside the taper, recovery weeks included."""
+    need = facts.rules.min_strength_per_week
     found: list[Violation] = []
     for w in facts.weeks:
-        if w.week.full and not w.week.taper and w.strength_sessions < 1:
-            found += facts.recipe("H22", w.index, "no strength session (wants 1)")
+        if w.week.full and not w.week.taper and w.strength_sessions < need:
+            found += facts.recipe(
+                "H22",
+                w.index,
+                f"{w.strength_sessions} strength sessions < min_strength_per_week {need}",
+            )
     return found
 
 
