@@ -1,8 +1,12 @@
-"""The independent checker against mutations of one solved plan (issue 4).
+"""The independent checker against mutations of one solved plan (issue 4) and of hand-built
+plans (rule contract v3).
 
 `MUTATION_SCENARIO` is solved once (module fixture); the plan passes the checker. Then each
 mutation breaks one hard rule on a copy of it with the plan_builder helpers, and the checker
-must name that rule. A mutation works on whatever plan the solver returned: it pads a week
+must name that rule. The v3 rules' new parts are also broken on hand-built plans (last
+section), which do not depend on what the solver returns.
+
+A mutation of the solved plan works on whatever plan the solver returned: it pads a week
 with sessions until a cap is crossed, or takes away what a recipe needs (or, when the plan
 already lists the miss, takes the listing away). The weeks are re-summarised after every
 edit, so a mutated plan stays self-consistent (no PLAN finding) and breaks rules only.
@@ -30,7 +34,7 @@ from periodize.rules import BP
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 from periodize.vocabulary import SLOTS, Modality, Slot
-from plan_builder import day, set_sessions, with_shortfalls
+from plan_builder import PlanBuilder, day, set_sessions, with_shortfalls
 
 RunCli = Callable[..., CliResult]
 
@@ -240,13 +244,19 @@ def break_h05(scenario: Scenario, plan: Plan) -> Plan:
     return convert(scenario, plan, 2, "road_intervals", 30, lambda w: w.hard_sessions > 1)
 
 
+def is_demanding(s: Session) -> bool:
+    """rules.md v3: not a hike, and hard, a long run or of a kind flagged demanding."""
+    if s.modality in (Modality.HIKE, Modality.RACE):
+        return False
+    return s.hard or (s.long and s.modality is Modality.RUN) or s.demanding
+
+
 def break_h06(scenario: Scenario, plan: Plan) -> Plan:
-    """A hard session the day after a demanding day (hard, or a long run)."""
+    """A hard session the day after a demanding day."""
     demanding = [
         o
         for o in range(RACE - 4)
-        if o + 1 not in (BLOCKED, PINNED)
-        and any(s.hard or (s.long and s.modality is Modality.RUN) for s in sessions_of(plan, o))
+        if o + 1 not in (BLOCKED, PINNED) and any(is_demanding(s) for s in sessions_of(plan, o))
     ]
     if not demanding:  # no demanding day to follow: make one
         demanding = [0]
@@ -270,12 +280,12 @@ def break_h09(scenario: Scenario, plan: Plan) -> Plan:
 
 
 def break_h10(scenario: Scenario, plan: Plan) -> Plan:
-    """Peak week 3 above week 1 (the last non-recovery week) in minutes and hard minutes."""
-    before = summary(plan, 1)
-    plan = convert(
-        scenario, plan, 3, "road_tempo", 60, lambda w: w.hard_minutes > before.hard_minutes
-    )
-    return pad(scenario, plan, 3, "bike_easy", 90, lambda w: w.minutes > before.minutes)
+    """Peak week 3 above the most minutes and the most hard minutes of the four weeks
+    before it (weeks -1 and 0 are the baseline: 300 minutes, 30 hard minutes)."""
+    most_minutes = max(300, summary(plan, 1).minutes, summary(plan, 2).minutes)
+    most_hard = max(30, summary(plan, 1).hard_minutes, summary(plan, 2).hard_minutes)
+    plan = convert(scenario, plan, 3, "road_tempo", 60, lambda w: w.hard_minutes > most_hard)
+    return pad(scenario, plan, 3, "bike_easy", 90, lambda w: w.minutes > most_minutes)
 
 
 def break_h11(scenario: Scenario, plan: Plan) -> Plan:
@@ -332,14 +342,20 @@ def break_h18(scenario: Scenario, plan: Plan) -> Plan:
 
 
 def break_h19(scenario: Scenario, plan: Plan) -> Plan:
-    """A long trail run (downhill stress) for an athlete with a knee injury."""
-    return put(scenario, plan, 19, "trail_long", 60)
+    """Technical downhill practice (downhill stress) for an athlete with a knee injury (v3:
+    the long trail run no longer carries downhill)."""
+    return put(scenario, plan, 19, "downhill_technique", 30, "am")
 
 
 def break_h20(scenario: Scenario, plan: Plan) -> Plan:
     """The pinned session dropped."""
     kept = [s for s in sessions_of(plan, PINNED) if s.kind != "strength_mobility"]
     return set_sessions(scenario, plan, PINNED, kept)
+
+
+def break_h22(scenario: Scenario, plan: Plan) -> Plan:
+    """No strength session in peak week 3, and no shortfall saying so."""
+    return hide_recipe(scenario, plan, "H22", 3, lambda s: s.modality is Modality.STRENGTH)
 
 
 def move_pin(scenario: Scenario, plan: Plan) -> Plan:
@@ -378,7 +394,10 @@ MUTATIONS: dict[str, Callable[[Scenario, Plan], Plan]] = {
     "H18": break_h18,
     "H19": break_h19,
     "H20": break_h20,
+    "H22": break_h22,
 }
+"""Mutations of the solved plan. H21 needs a road race: it is broken on a hand-built plan
+(`V3_MUTATIONS`)."""
 
 
 # ----- the tests ----------------------------------------------------------------------
@@ -395,7 +414,8 @@ def test_solved_plan_is_clean(scenario: Scenario, plan: Plan) -> None:
 
 
 def test_every_hard_rule_has_a_mutation() -> None:
-    assert set(MUTATIONS) == {f"H{i:02d}" for i in range(1, 21)}
+    hand_built = {rule for rule, _ in V3_MUTATIONS.values()}
+    assert set(MUTATIONS) | hand_built == {f"H{i:02d}" for i in range(1, 23)}
 
 
 @pytest.mark.parametrize("rule", sorted(MUTATIONS))
@@ -470,3 +490,276 @@ def test_cli_check_names_the_broken_rule(
     lines = result.stdout.splitlines()
     assert any(line.startswith(f"{rule} ") for line in lines), lines
     assert "violation" in result.stderr
+
+
+# ----- v3 rules on hand-built plans ---------------------------------------------------
+#
+# `V3_SCENARIO`: an intermediate athlete, 5 weeks from Monday 2027-01-04 to a trail 21K
+# with 600 m of climbing (28.6 m per km: H16 wants hills) on sun 2027-02-07; taper 2 weeks
+# (21 km), recovery every 2nd week: week 1 build, 2 build (recovery), 3 peak, 4 taper,
+# 5 taper and race week (7 days, 6 before race day). Every day am 60 / pm 150, every
+# terrain every day. Baseline 300 min, load 1300, longest run and hike 90. Race time
+# 6.5 x (21 + 6) = 176 min, long goal 0.6 x 176 = 105: long targets 105 in weeks 1 and 3,
+# long floors grid_down(floor(0.80 x 105) = 84) = 75 (the growth caps allow 105).
+#
+# `v3_builder` (all pm; day offsets from the start):
+#   week 1  mon strength_mobility 30, tue road_intervals 45, wed trail_easy 75,
+#           fri road_easy 30, sat hike_long 90 (the long session, a hike and a hill
+#           session): 270 min, load 1260, road 75 / run 150 = 0.50, easy runs 105 / 150
+#   week 2  mon strength_mobility 45, tue road_tempo 30, thu trail_easy 60, fri road_easy
+#           30, sat hike_easy 45: 210 min <= 0.80 x 270 = 216, load 900 in [0.70, 0.80] x
+#           1260 = [882, 1008], 5 sessions <= 6 - 1, no double
+#   week 3  mon strength_mobility 30, tue hill_repeats 45, wed road_easy 45, thu
+#           trail_night 45 (the simulation), fri road_easy 45, sat trail_long 75: 285 min
+#           <= 1.10 x 270 = 297, load 1380 <= 1.10 x 1260 = 1386, trail 165 / run 255 =
+#           0.65, easy runs 165 / 255 = 0.65
+#   week 4  tue road_tempo 30, wed trail_easy 45, thu road_easy 30, sat trail_easy 45:
+#           150 min in [0.40, 0.60] x 285 = [114, 171], trail 90 / 150 = 0.60
+#   week 5  mon road_tempo 30 (6 days before the race), tue trail_easy 30, wed road_easy
+#           30, sat road_recovery 30, sun race: 120 min, 120 x 7 <= 150 x 6; rest on thu
+#           and fri
+
+V3_RACE = 34  # sun 2027-02-07
+
+V3_SCENARIO: dict[str, Any] = {
+    "name": "v3 hand-built trail 21K",
+    "start": day(0).isoformat(),
+    "athlete": {
+        "level": "intermediate",
+        "weekly_minutes": 300,
+        "weekly_load": 1300,
+        "long_minutes": 90,
+        "long_hike_minutes": 90,
+    },
+    "availability": {
+        weekday: {"am": 60, "pm": 150}
+        for weekday in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    },
+    "terrain": dict.fromkeys(("road", "trail", "hills", "bike", "gym", "pool"), "all"),
+    "goal": {
+        "race": {
+            "name": "Trail 21K",
+            "date": day(V3_RACE).isoformat(),
+            "kind": "trail",
+            "distance_km": 21,
+            "elevation_gain_m": 600,
+        }
+    },
+    "rules": {"recovery_every": 2},
+}
+
+V3_SESSIONS: tuple[tuple[int, str, int], ...] = (
+    # week 1, build
+    (0, "strength_mobility", 30),
+    (1, "road_intervals", 45),
+    (2, "trail_easy", 75),
+    (4, "road_easy", 30),
+    (5, "hike_long", 90),
+    # week 2, build, recovery
+    (7, "strength_mobility", 45),
+    (8, "road_tempo", 30),
+    (10, "trail_easy", 60),
+    (11, "road_easy", 30),
+    (12, "hike_easy", 45),
+    # week 3, peak
+    (14, "strength_mobility", 30),
+    (15, "hill_repeats", 45),
+    (16, "road_easy", 45),
+    (17, "trail_night", 45),
+    (18, "road_easy", 45),
+    (19, "trail_long", 75),
+    # week 4, taper
+    (22, "road_tempo", 30),
+    (23, "trail_easy", 45),
+    (24, "road_easy", 30),
+    (26, "trail_easy", 45),
+    # week 5, taper and race week
+    (28, "road_tempo", 30),
+    (29, "trail_easy", 30),
+    (30, "road_easy", 30),
+    (33, "road_recovery", 30),
+)
+"""`v3_builder`'s sessions (all pm) as (day offset, kind, minutes)."""
+
+
+def v3_scenario() -> Scenario:
+    return Scenario.model_validate(V3_SCENARIO)
+
+
+def v3_builder(scenario: Scenario) -> PlanBuilder:
+    builder = PlanBuilder(scenario)
+    for offset, kind, minutes in V3_SESSIONS:
+        builder.add(offset, kind, minutes)
+    return builder.add(V3_RACE, "race", scenario.race_minutes(), "am")
+
+
+# The road 10K of tests/test_check.py for H21: 2 weeks to sat 2027-01-16, week 1 peak,
+# week 2 taper and race week. Week 1: tue road_intervals 45, wed road_easy 45, thu
+# trail_easy 60, fri road_easy 45, sat road_long 90, sun strength_mobility 30 (315 min,
+# road 225 / run 285 = 0.79); week 2: mon road_tempo 30, wed road_easy 60, fri
+# road_recovery 30, sat race.
+
+ROAD_SCENARIO: dict[str, Any] = {
+    **V3_SCENARIO,
+    "name": "v3 hand-built road 10K",
+    "athlete": {**V3_SCENARIO["athlete"], "weekly_load": 1400},
+    "availability": {
+        weekday: {"am": 60, "pm": 120}
+        for weekday in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    },
+    "goal": {
+        "race": {"name": "10K", "date": day(12).isoformat(), "kind": "road", "distance_km": 10}
+    },
+    "rules": {},
+}
+
+
+def road_scenario() -> Scenario:
+    return Scenario.model_validate(ROAD_SCENARIO)
+
+
+def road_builder(scenario: Scenario) -> PlanBuilder:
+    return (
+        PlanBuilder(scenario)
+        .add(1, "road_intervals", 45)
+        .add(2, "road_easy", 45)
+        .add(3, "trail_easy", 60)
+        .add(4, "road_easy", 45)
+        .add(5, "road_long", 90)
+        .add(6, "strength_mobility", 30)
+        .add(7, "road_tempo", 30)
+        .add(9, "road_easy", 60)
+        .add(11, "road_recovery", 30)
+        .add(12, "race", scenario.race_minutes(), "am")
+    )
+
+
+Mutation = Callable[[Scenario], PlanBuilder]
+
+
+def swap(
+    builder: PlanBuilder, offset: int, kind: str, minutes: int, slot: str = "pm"
+) -> PlanBuilder:
+    """``builder`` with the day's sessions replaced by one of ``kind``."""
+    return builder.clear(offset).add(offset, kind, minutes, slot)
+
+
+V3_MUTATIONS: dict[str, tuple[str, Mutation]] = {
+    # H03: a pm-only kind (the night run) in the am slot.
+    "kind slot": ("H03", lambda s: swap(v3_builder(s), 17, "trail_night", 45, "am")),
+    # H03: the hill repeats moved beside the long run: two demanding sessions in a day.
+    "demanding pair": (
+        "H03",
+        lambda s: v3_builder(s).clear(15).add(19, "hill_repeats", 45, "am"),
+    ),
+    # H03: week 1's trail_easy 75 split into am 30 and pm 45 the same day.
+    "same kind": (
+        "H03",
+        lambda s: v3_builder(s).clear(2).add(2, "trail_easy", 30, "am").add(2, "trail_easy", 45),
+    ),
+    # H03: two strength sessions in a day (week 3 grows past H09's cap too).
+    "two strength": (
+        "H03",
+        lambda s: swap(v3_builder(s), 14, "strength_mobility", 30, "am").add(
+            14, "gym_strength", 30
+        ),
+    ),
+    # H06: the night run (demanding by flag only) moved the day after the hill repeats.
+    "demanding by flag": (
+        "H06",
+        lambda s: swap(swap(v3_builder(s), 16, "trail_night", 45), 17, "road_easy", 45),
+    ),
+    # H10: week 3 at 315 min > 300 and 54 hard minutes > 30 (the baseline-filled maxima of
+    # the four weeks before): wed road_easy 45 -> road_tempo 60, fri road_easy 45 -> 60.
+    # H09 and others object too.
+    "both levers": (
+        "H10",
+        lambda s: swap(swap(v3_builder(s), 16, "road_tempo", 60), 18, "road_easy", 60),
+    ),
+    # H11: recovery week 2 at 225 min > 0.80 x 270 = 216 (load 945 within its bounds).
+    "recovery minutes": ("H11", lambda s: swap(v3_builder(s), 12, "hike_easy", 60)),
+    # H11: a double in recovery week 2 (fri road_easy moved beside tue's tempo run).
+    "recovery double": (
+        "H11",
+        lambda s: v3_builder(s).clear(11).add(8, "road_easy", 30, "am"),
+    ),
+    # H11: 6 sessions in recovery week 2 (thu trail_easy 60 split over thu and sun).
+    "recovery sessions": (
+        "H11",
+        lambda s: swap(v3_builder(s), 10, "trail_easy", 30).add(13, "trail_easy", 30),
+    ),
+    # H13: taper week 4's sat trail_easy -> trail_night: easy runs 75 / 150 < 0.60.
+    "easy run share": ("H13", lambda s: swap(v3_builder(s), 26, "trail_night", 45)),
+    # H14 (recipe): week 3's trail_long 75 -> 60, below the floor 75, not listed.
+    "long floor": ("H14", lambda s: swap(v3_builder(s), 19, "trail_long", 60)),
+    # H16 (recipe): week 1 without a hill session (hike_long -> trail_long, wed trail_easy
+    # -> hike_easy keeps a hike and the road share).
+    "hill session": (
+        "H16",
+        lambda s: swap(swap(v3_builder(s), 5, "trail_long", 90), 2, "hike_easy", 75),
+    ),
+    # H17: race week 135 min: 135 x 7 > 150 x 6.
+    "falling volume": ("H17", lambda s: swap(v3_builder(s), 29, "trail_easy", 45)),
+    # H18: the tempo run on wed, 4 days before the race.
+    "quiet days": (
+        "H18",
+        lambda s: swap(swap(v3_builder(s), 28, "road_easy", 30), 30, "road_tempo", 30),
+    ),
+    # H18: a session on each of the 6 days before the race (H17's cap objects too).
+    "rest day": (
+        "H18",
+        lambda s: v3_builder(s).add(31, "bike_easy", 30).add(32, "swim_easy", 30),
+    ),
+    # H21: a night trail run in the road 10K's peak week.
+    "specificity": ("H21", lambda s: swap(road_builder(s), 3, "trail_night", 60)),
+    # H22 (recipe): week 3's strength session -> bike_easy 30, not listed.
+    "strength": ("H22", lambda s: swap(v3_builder(s), 14, "bike_easy", 30)),
+}
+"""Hand-built mutations of the v3 rules: name -> (rule broken, plan builder)."""
+
+CAUGHT_ALONE = frozenset(V3_MUTATIONS) - {"two strength", "both levers", "rest day"}
+"""The mutations that break their rule and nothing else."""
+
+
+def scenario_for(rule: str) -> Scenario:
+    return road_scenario() if rule == "H21" else v3_scenario()
+
+
+def test_v3_base_plans_are_clean() -> None:
+    scenario = v3_scenario()
+    assert [(w.phase, w.recovery, w.days) for w in scenario.calendar] == [
+        ("build", False, 7),
+        ("build", True, 7),
+        ("peak", False, 7),
+        ("taper", False, 7),
+        ("taper", False, 7),
+    ]
+    assert scenario.race is not None
+    assert scenario.race.climbing_per_km >= 25
+    assert check(scenario, v3_builder(scenario).build()) == []
+    road = road_scenario()
+    assert [(w.phase, w.days) for w in road.calendar] == [("peak", 7), ("taper", 6)]
+    assert check(road, road_builder(road).build()) == []
+
+
+@pytest.mark.parametrize("name", sorted(V3_MUTATIONS))
+def test_v3_mutation_is_caught(name: str) -> None:
+    rule, mutate = V3_MUTATIONS[name]
+    scenario = scenario_for(rule)
+    found = {v.rule for v in check(scenario, mutate(scenario).build())}
+    assert rule in found, found
+    assert "PLAN" not in found
+    if name in CAUGHT_ALONE:
+        assert found == {rule}
+
+
+@pytest.mark.parametrize("name", ["long floor", "hill session", "strength"])
+def test_v3_recipe_mutations_are_recipe_misses(name: str) -> None:
+    """A hidden recipe miss is a recipe violation, and listing its (rule, week) answers it."""
+    rule, mutate = V3_MUTATIONS[name]
+    scenario = scenario_for(rule)
+    plan = mutate(scenario).build()
+    (violation,) = [v for v in check(scenario, plan) if v.rule == rule]
+    assert violation.recipe
+    assert violation.week is not None
+    assert check(scenario, with_shortfalls(plan, (rule, violation.week))) == []

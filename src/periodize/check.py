@@ -1,10 +1,12 @@
 """The independent plan checker: every hard rule of rules.md, verified on a finished plan.
 
 `check` re-derives every weekly figure from ``plan.days`` (it never trusts ``plan.weeks``,
-which it only compares against its own sums) and applies each rule H01-H20 exactly as
+which it only compares against its own sums) and applies each rule H01-H22 exactly as
 docs/rules-interpretation.md reads it, in integer basis-point arithmetic. It shares no code
-with the solver: it imports the domain (scenario, catalogue, calendar, rules, plan,
-vocabulary) and nothing from ``periodize.model`` or ``periodize.solve``.
+with the solver: it imports the domain (scenario, catalogue, calendar, rules, plan, targets,
+vocabulary) and nothing from ``periodize.model`` or ``periodize.solve``. Whether a session
+is demanding, climbing or road-specific it reads from the session's own flags (the plan
+carries its kind's flags; `check_plan_sessions` holds them to the catalogue).
 
 Each rule is one small pure function named by its ID, ``check_hNN_<name>(facts)``, taking
 the precomputed `Facts` of a (scenario, plan) pair and returning its `Violation` list.
@@ -20,6 +22,7 @@ weekly aggregates that disagree with the days) are reported under the rule id ``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +36,7 @@ from periodize.log import LogError, TrainingLog, logged_sessions
 from periodize.plan import Day, Plan, Session
 from periodize.rules import BP, Band, Rules, bp
 from periodize.scenario import Scenario
+from periodize.targets import counts_for_long, long_targets, longest_counting_slot
 from periodize.vocabulary import (
     CROSS_TRAINING,
     INJURY_STRESS,
@@ -46,6 +50,7 @@ from periodize.vocabulary import (
     RaceKind,
     RatioScope,
     RecipeMode,
+    Terrain,
     Weekday,
 )
 
@@ -55,9 +60,18 @@ PLAN_RULE = "PLAN"
 SHARE_TOLERANCE = 1e-3
 """How far a reported road or trail share may be from the re-derived one."""
 
+BASELINE_HARD_SHARE_PCT = 10
+"""H10: before the start, hard minutes are 10 % of the baseline weekly minutes."""
+
+RACE_REST_WINDOW = 6
+"""H18: the days before race day among which one is a rest day."""
+
+EVE_MAX_MINUTES = 30
+"""H18: the day before the race holds at most one easy session this long."""
+
 
 class Violation(BaseModel):
-    """One broken rule: its id (``H01``..``H20`` or ``PLAN``), where, and the numbers.
+    """One broken rule: its id (``H01``..``H22`` or ``PLAN``), where, and the numbers.
 
     ``recipe`` is true for a recipe minimum (strict recipes, or a soft miss the plan does not
     list in its shortfalls); safety and plan-consistency findings have it false.
@@ -97,8 +111,20 @@ def _is_trail_session(session: Session) -> bool:
 
 
 def _is_demanding(session: Session) -> bool:
-    """Hard, or a long run (race not counted; a long hike is not demanding): H06."""
-    return not _is_race(session) and (session.hard or (session.long and _is_run(session)))
+    """rules.md, demanding (H03, H06, H18): not a hike, and hard, a long run or of a kind
+    flagged ``demanding``. The race is not a training session, so never demanding."""
+    if _is_race(session) or session.modality is Modality.HIKE:
+        return False
+    return session.hard or (session.long and _is_run(session)) or session.demanding
+
+
+def _is_strength(session: Session) -> bool:
+    return session.modality is Modality.STRENGTH
+
+
+def _is_hill_session(session: Session) -> bool:
+    """rules.md, hill session (H16): on hills terrain or of a kind flagged ``climbing``."""
+    return session.terrain is Terrain.HILLS or session.climbing
 
 
 @dataclass(frozen=True)
@@ -116,19 +142,22 @@ class WeekFacts:
     hard_sessions: int
     rest_days: int
     run_minutes: int
+    easy_run_minutes: int
     road_minutes: int
     trail_minutes: int
     longest_run: int
     longest_hike: int
     hikes: int
+    strength_sessions: int
 
     @property
     def index(self) -> int:
         return self.week.index
 
     def figure(self, name: str) -> int:
-        """``minutes`` or ``load`` (H09, H12)."""
-        return self.minutes if name == "minutes" else self.load
+        """``minutes``, ``load`` (H09, H11, H12) or ``hard_minutes`` (H10)."""
+        figures = {"minutes": self.minutes, "load": self.load, "hard_minutes": self.hard_minutes}
+        return figures[name]
 
 
 def _week_facts(week: Week, days: Sequence[Day]) -> WeekFacts:
@@ -147,11 +176,13 @@ def _week_facts(week: Week, days: Sequence[Day]) -> WeekFacts:
         hard_sessions=sum(1 for day in days for s in day.sessions if s.hard),
         rest_days=sum(1 for day in days if not day.sessions),
         run_minutes=sum(s.minutes for s in runs),
+        easy_run_minutes=sum(s.minutes for s in runs if s.intensity is Intensity.EASY),
         road_minutes=sum(s.minutes for s in runs if s.terrain in ROAD_TERRAINS),
         trail_minutes=sum(s.minutes for s in runs if s.terrain in TRAIL_TERRAINS),
         longest_run=max((s.minutes for s in runs), default=0),
         longest_hike=max((s.minutes for s in hikes), default=0),
         hikes=len(hikes),
+        strength_sessions=sum(1 for s in sessions if _is_strength(s)),
     )
 
 
@@ -206,18 +237,34 @@ class Facts:
             return None
         return (day - self.scenario.start).days // 7 + 1
 
+    @property
+    def race_kind(self) -> RaceKind | None:
+        race = self.scenario.race
+        return race.kind if race is not None else None
+
     def baseline(self, name: str) -> int:
-        """The athlete's recent weekly ``minutes`` or ``load``."""
+        """The athlete's recent weekly ``minutes`` or ``load``; ``hard_minutes`` before the
+        start are a tenth of the weekly minutes, rounded down (H10)."""
         athlete = self.scenario.athlete
-        return athlete.weekly_minutes if name == "minutes" else athlete.baseline_load
+        figures = {
+            "minutes": athlete.weekly_minutes,
+            "load": athlete.baseline_load,
+            "hard_minutes": athlete.weekly_minutes * BASELINE_HARD_SHARE_PCT // 100,
+        }
+        return figures[name]
 
     def figure(self, index: int, name: str) -> int:
-        """Week ``index``'s minutes or load; the baseline for weeks before the start."""
+        """Week ``index``'s minutes, load or hard minutes; the baseline for weeks before the
+        start."""
         return self.weeks[index - 1].figure(name) if index >= 1 else self.baseline(name)
 
     def sum4(self, index: int, name: str) -> int:
         """The sum of ``name`` over the four weeks before week ``index``, baseline-filled."""
         return sum(self.figure(i, name) for i in range(index - 4, index))
+
+    def most4(self, index: int, name: str) -> int:
+        """The largest ``name`` of the four weeks before week ``index``, baseline-filled."""
+        return max(self.figure(i, name) for i in range(index - 4, index))
 
     def last_non_recovery_before(self, index: int) -> WeekFacts | None:
         """The last plan week before ``index`` that is not a recovery week."""
@@ -326,38 +373,22 @@ def check_h02_terrain(facts: Facts) -> list[Violation]:
 
 
 def check_h03_slots_and_doubles(facts: Facts) -> list[Violation]:
-    """H03: at most one session per slot; at most ``max_doubles_per_week`` doubles a week;
-    never two hard sessions in one day. (Race day holding more than the race is H18.)"""
+    """H03: at most one session per slot, and only in a slot its kind allows (``slots``);
+    at most ``max_doubles_per_week`` doubles a week; never two demanding sessions, two
+    sessions of one kind or two strength sessions in one day. Race day is exempt (more
+    than the race there is H18)."""
     limit = facts.rules.max_doubles_per_week
     found: list[Violation] = []
     for w in facts.weeks:
         doubles: list[dt.date] = []
         for day in w.days:
-            slots = Counter(s.slot for s in day.sessions)
-            for slot, count in slots.items():
-                if count > 1:
-                    found.append(
-                        _v(
-                            "H03",
-                            f"{day.date}: {count} sessions in the {slot} slot",
-                            w.index,
-                            day.date,
-                        )
-                    )
+            found += _h03_one_per_slot(day, w.index)
             if any(_is_race(s) for s in day.sessions):
                 continue
+            found += _h03_kind_slots(day, w.index)
             if len(day.sessions) >= 2:
                 doubles.append(day.date)
-            hard = [s.kind for s in day.sessions if s.hard]
-            if len(hard) >= 2:
-                found.append(
-                    _v(
-                        "H03",
-                        f"{day.date}: two hard sessions in one day ({', '.join(hard)})",
-                        w.index,
-                        day.date,
-                    )
-                )
+            found += _h03_same_day_pairs(day, w.index)
         if len(doubles) > limit:
             dates = ", ".join(str(d) for d in doubles)
             found.append(
@@ -367,6 +398,55 @@ def check_h03_slots_and_doubles(facts: Facts) -> list[Violation]:
                     f"max_doubles_per_week {limit}",
                     w.index,
                 )
+            )
+    return found
+
+
+def _h03_one_per_slot(day: Day, week: int) -> list[Violation]:
+    slots = Counter(s.slot for s in day.sessions)
+    return [
+        _v("H03", f"{day.date}: {count} sessions in the {slot} slot", week, day.date)
+        for slot, count in slots.items()
+        if count > 1
+    ]
+
+
+def _h03_kind_slots(day: Day, week: int) -> list[Violation]:
+    """H03: each session in a slot its kind allows (a night run is pm only)."""
+    return [
+        _v(
+            "H03",
+            f"{day.date} {s.slot} {s.kind}: the kind allows only "
+            f"{'/'.join(str(slot) for slot in s.slots)}",
+            week,
+            day.date,
+        )
+        for s in day.sessions
+        if s.slot not in s.slots
+    ]
+
+
+def _h03_same_day_pairs(day: Day, week: int) -> list[Violation]:
+    """H03: never two demanding sessions, two sessions of one kind or two strength
+    sessions in one day."""
+    groups = {
+        "demanding": [s.kind for s in day.sessions if _is_demanding(s)],
+        "strength": [s.kind for s in day.sessions if _is_strength(s)],
+    }
+    found = [
+        _v(
+            "H03",
+            f"{day.date}: {len(kinds)} {what} sessions in one day ({', '.join(kinds)})",
+            week,
+            day.date,
+        )
+        for what, kinds in groups.items()
+        if len(kinds) >= 2
+    ]
+    for kind, count in Counter(s.kind for s in day.sessions).items():
+        if count >= 2:
+            found.append(
+                _v("H03", f"{day.date}: {count} sessions of kind {kind} in one day", week, day.date)
             )
     return found
 
@@ -404,8 +484,8 @@ def check_h05_hard_sessions(facts: Facts) -> list[Violation]:
 
 
 def check_h06_back_to_back(facts: Facts) -> list[Violation]:
-    """H06: no two consecutive days both holding a demanding session (hard, or a long run;
-    race not counted)."""
+    """H06: no two consecutive days both holding a demanding session (not a hike, and hard,
+    a long run or flagged ``demanding``; the race is not a training session)."""
     found: list[Violation] = []
     demanding = {
         d: [s.kind for s in day.sessions if _is_demanding(s)] for d, day in facts.days.items()
@@ -488,21 +568,22 @@ def check_h09_progression(facts: Facts) -> list[Violation]:
 
 def check_h10_one_lever(facts: Facts) -> list[Violation]:
     """H10: a full week other than week 1, recovery and taper weeks does not raise both its
-    minutes and its hard minutes above the last non-recovery week before it."""
+    minutes above the most minutes and its hard minutes above the most hard minutes of the
+    four weeks before it (recovery weeks included; before the start: weekly_minutes, and
+    hard minutes floor(0.1 x weekly_minutes))."""
     found: list[Violation] = []
     for w in facts.weeks:
         if not w.week.full or w.index == 1 or w.week.recovery or w.week.taper:
             continue
-        previous = facts.last_non_recovery_before(w.index)
-        if previous is None:
-            continue
-        if w.minutes > previous.minutes and w.hard_minutes > previous.hard_minutes:
+        most_minutes = facts.most4(w.index, "minutes")
+        most_hard = facts.most4(w.index, "hard_minutes")
+        if w.minutes > most_minutes and w.hard_minutes > most_hard:
             found.append(
                 _v(
                     "H10",
-                    f"week {w.index}: raises both minutes ({previous.minutes} -> {w.minutes}) "
-                    f"and hard minutes ({previous.hard_minutes} -> {w.hard_minutes}) over "
-                    f"week {previous.index}",
+                    f"week {w.index}: raises both minutes ({w.minutes} > {most_minutes}) and "
+                    f"hard minutes ({w.hard_minutes} > {most_hard}) above the most of the 4 "
+                    f"weeks before it",
                     w.index,
                 )
             )
@@ -510,25 +591,49 @@ def check_h10_one_lever(facts: Facts) -> list[Violation]:
 
 
 def check_h11_recovery(facts: Facts) -> list[Violation]:
-    """H11: a recovery week after a week of positive load has load <= hi x that load;
-    recipe: >= lo x that load."""
+    """H11: a recovery week holds no double and at most ``sessions_per_week`` hi - 1
+    sessions; after a week of positive load (the baseline before week 1) its load and its
+    minutes are each at most hi x that week's; recipe: load >= lo x that week's load."""
     band = facts.rules.recovery_load
+    most = max(0, facts.rules.sessions_per_week.hi - 1)
     found: list[Violation] = []
     for w in facts.weeks:
-        if not w.week.recovery or w.index < 2:
+        if not w.week.recovery:
             continue
-        before = facts.weeks[w.index - 2].load
-        if before <= 0:
-            continue
-        if BP * w.load > bp(band.hi) * before:
+        if w.sessions > most:
             found.append(
                 _v(
                     "H11",
-                    f"week {w.index}: recovery load {w.load} > {_f(band.hi)} x {before} = "
-                    f"{_n(bp(band.hi) * before / BP)}",
+                    f"week {w.index}: recovery week holds {w.sessions} sessions > "
+                    f"sessions_per_week hi {facts.rules.sessions_per_week.hi} - 1 = {most}",
                     w.index,
                 )
             )
+        for day in w.days:
+            held = [s.kind for s in day.sessions if not _is_race(s)]
+            if len(held) >= 2:
+                found.append(
+                    _v(
+                        "H11",
+                        f"{day.date}: a double in recovery week {w.index} ({', '.join(held)})",
+                        w.index,
+                        day.date,
+                    )
+                )
+        if facts.figure(w.index - 1, "load") <= 0:
+            continue  # a recovery week after a zero-load week is exempt from the bounds
+        for name in ("load", "minutes"):
+            value, before = w.figure(name), facts.figure(w.index - 1, name)
+            if BP * value > bp(band.hi) * before:
+                found.append(
+                    _v(
+                        "H11",
+                        f"week {w.index}: recovery {name} {value} > {_f(band.hi)} x {before} = "
+                        f"{_n(bp(band.hi) * before / BP)}",
+                        w.index,
+                    )
+                )
+        before = facts.figure(w.index - 1, "load")
         if BP * w.load < bp(band.lo) * before:
             found += facts.recipe(
                 "H11",
@@ -558,66 +663,71 @@ def check_h12_acute_chronic(facts: Facts) -> list[Violation]:
 
 
 def check_h13_intensity(facts: Facts) -> list[Violation]:
-    """H13: ``10000 x hard_minutes <= bp(max_hard_share) x minutes``."""
+    """H13: ``10000 x hard_minutes <= bp(max_hard_share) x minutes``; and in a week with
+    run minutes ``10000 x easy_run_minutes >= bp(min_easy_run_share) x run_minutes`` (easy
+    run minutes: runs whose intensity is easy; hikes and rides cannot dilute the runs)."""
     share = facts.rules.max_hard_share
-    return [
-        _v(
-            "H13",
-            f"week {w.index}: hard minutes {w.hard_minutes} > {_f(share)} x {w.minutes} = "
-            f"{_n(bp(share) * w.minutes / BP)}",
-            w.index,
-        )
-        for w in facts.weeks
-        if BP * w.hard_minutes > bp(share) * w.minutes
-    ]
+    easy = facts.rules.min_easy_run_share
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if BP * w.hard_minutes > bp(share) * w.minutes:
+            found.append(
+                _v(
+                    "H13",
+                    f"week {w.index}: hard minutes {w.hard_minutes} > {_f(share)} x "
+                    f"{w.minutes} = {_n(bp(share) * w.minutes / BP)}",
+                    w.index,
+                )
+            )
+        if w.run_minutes and BP * w.easy_run_minutes < bp(easy) * w.run_minutes:
+            found.append(
+                _v(
+                    "H13",
+                    f"week {w.index}: easy run minutes {w.easy_run_minutes} < {_f(easy)} x "
+                    f"run minutes {w.run_minutes} = {_n(bp(easy) * w.run_minutes / BP)}",
+                    w.index,
+                )
+            )
+    return found
 
 
 def _progression_ok(value: int, before: int, fraction: float, minutes: int) -> bool:
     return BP * value <= (BP + bp(fraction)) * before or value <= before + minutes
 
 
+def _growth_cap(before: int, fraction: float, minutes: int) -> int:
+    """H14: the longest a run (hike) may be after ``before``: floor(max(before x (1 +
+    fraction), before + minutes))."""
+    return max((BP + bp(fraction)) * before // BP, before + minutes)
+
+
 def check_h14_long_sessions(facts: Facts) -> list[Violation]:
     """H14: at most one long session a week, at least as long as every other session of the
     week; longest run (hike) at most max(R (1 + f), R + m) over all earlier weeks and the
     baseline; a long run at most ``max_long_run_share`` of its week's minutes. Recipe: full,
-    non-recovery base, build and peak weeks hold a long session."""
+    non-recovery base, build and peak weeks hold a long session, and in full non-recovery
+    build and peak weeks the longest counting session reaches the week's long floor; one
+    (H14, week) miss whichever part fails."""
     rules = facts.rules
     increase = rules.long_increase
     share = rules.max_long_run_share
     athlete = facts.scenario.athlete
     longest = {"run": athlete.long_minutes, "hike": athlete.baseline_long_hike}
+    targets = long_targets(facts.scenario)
     found: list[Violation] = []
     for w in facts.weeks:
         longs = [(d, s) for d, s in w.training if s.long]
-        if len(longs) > 1:
-            kinds = ", ".join(f"{s.kind} {d}" for d, s in longs)
-            found.append(
-                _v("H14", f"week {w.index}: {len(longs)} long sessions ({kinds})", w.index)
-            )
-        for i, (d, s) in enumerate(w.training):
-            if not s.long:
-                continue
-            others = [o.minutes for j, (_, o) in enumerate(w.training) if j != i]
-            if others and s.minutes < max(others):
-                found.append(
-                    _v(
-                        "H14",
-                        f"week {w.index}: long session {s.kind} {s.minutes} min on {d} is "
-                        f"shorter than another session of the week ({max(others)} min)",
-                        w.index,
-                        d,
-                    )
-                )
-            if _is_run(s) and BP * s.minutes > bp(share) * w.minutes:
-                found.append(
-                    _v(
-                        "H14",
-                        f"week {w.index}: long run {s.minutes} min > {_f(share)} x week "
-                        f"minutes {w.minutes} = {_n(bp(share) * w.minutes / BP)}",
-                        w.index,
-                        d,
-                    )
-                )
+        found += _h14_long_session_caps(w, longs, share)
+        misses: list[str] = []
+        loading = w.week.full and not w.week.recovery
+        if loading and w.week.phase in (Phase.BASE, Phase.BUILD, Phase.PEAK) and not longs:
+            misses.append("no long session (wants exactly one)")
+        if w.index in targets and w.week.phase in (Phase.BUILD, Phase.PEAK):
+            miss = _h14_long_floor_miss(facts, w, targets[w.index], longest)
+            if miss is not None:
+                misses.append(miss)
+        if misses:
+            found += facts.recipe("H14", w.index, "; ".join(misses))
         for what, value in (("run", w.longest_run), ("hike", w.longest_hike)):
             before = longest[what]
             if value and not _progression_ok(value, before, increase.fraction, increase.minutes):
@@ -632,14 +742,80 @@ def check_h14_long_sessions(facts: Facts) -> list[Violation]:
                     )
                 )
             longest[what] = max(before, value)
-        recipe_week = (
-            w.week.full
-            and not w.week.recovery
-            and w.week.phase in (Phase.BASE, Phase.BUILD, Phase.PEAK)
-        )
-        if recipe_week and not longs:
-            found += facts.recipe("H14", w.index, "no long session (wants exactly one)")
     return found
+
+
+def _h14_long_session_caps(
+    w: WeekFacts, longs: list[tuple[dt.date, Session]], share: float
+) -> list[Violation]:
+    """H14 (safety): at most one long session, at least as long as every other session of
+    its week; a long run at most ``max_long_run_share`` of the week's minutes."""
+    found: list[Violation] = []
+    if len(longs) > 1:
+        kinds = ", ".join(f"{s.kind} {d}" for d, s in longs)
+        found.append(_v("H14", f"week {w.index}: {len(longs)} long sessions ({kinds})", w.index))
+    for i, (d, s) in enumerate(w.training):
+        if not s.long:
+            continue
+        others = [o.minutes for j, (_, o) in enumerate(w.training) if j != i]
+        if others and s.minutes < max(others):
+            found.append(
+                _v(
+                    "H14",
+                    f"week {w.index}: long session {s.kind} {s.minutes} min on {d} is "
+                    f"shorter than another session of the week ({max(others)} min)",
+                    w.index,
+                    d,
+                )
+            )
+        if _is_run(s) and BP * s.minutes > bp(share) * w.minutes:
+            found.append(
+                _v(
+                    "H14",
+                    f"week {w.index}: long run {s.minutes} min > {_f(share)} x week "
+                    f"minutes {w.minutes} = {_n(bp(share) * w.minutes / BP)}",
+                    w.index,
+                    d,
+                )
+            )
+    return found
+
+
+def _h14_long_floor_miss(
+    facts: Facts, w: WeekFacts, target: int, longest: Mapping[str, int]
+) -> str | None:
+    """H14's recipe floor in a full non-recovery build or peak week, or None when met:
+    floor = grid_down(min(A, max(R, H), S)) with A = floor(long_floor x target), R the run
+    growth cap from ``longest["run"]`` (the longest run of every earlier week and the
+    baseline) capped by floor(max_long_run_share x the week's minutes), H the hike growth
+    cap where hikes count (else 0), S the longest slot a counting kind can take that week."""
+    rules, race_kind = facts.rules, facts.race_kind
+    fraction, minutes = rules.long_increase.fraction, rules.long_increase.minutes
+    a = bp(rules.long_floor) * target // BP
+    run_growth = _growth_cap(longest["run"], fraction, minutes)
+    run_share = bp(rules.max_long_run_share) * w.minutes // BP
+    r = min(run_growth, run_share)
+    hikes_count = race_kind is not RaceKind.ROAD
+    h = _growth_cap(longest["hike"], fraction, minutes) if hikes_count else 0
+    s = longest_counting_slot(facts.scenario, w.week)
+    grid = rules.grid_minutes
+    floor = min(a, max(r, h), s) // grid * grid
+    counting = [x.minutes for _, x in w.training if _counts_for_long(facts, x)]
+    longest_counting = max(counting, default=0)
+    if longest_counting >= floor:
+        return None
+    return (
+        f"longest counting session {longest_counting} min < long floor {floor} = "
+        f"grid_down(min(A {a} = {_f(rules.long_floor)} x target {target}, max(R {r} = "
+        f"min(run growth {run_growth}, {_f(rules.max_long_run_share)} x {w.minutes}), "
+        f"H {h}), S {s}))"
+    )
+
+
+def _counts_for_long(facts: Facts, session: Session) -> bool:
+    """rules.md, counting session: a run, or a hike unless before a road race."""
+    kind = facts.kind(session)
+    return kind is not None and counts_for_long(kind, facts.race_kind)
 
 
 def _band(scenario: Scenario, phase: Phase) -> tuple[str, Band] | None:
@@ -759,60 +935,95 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
 
 
 def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
-    """H16 (recipe, intermediate and advanced, full non-recovery weeks): base >= 1 trail
-    session and >= 2 road runs; build >= 1 long trail session / long road run / long session
-    (trail race / road race / no race), >= 1 hard road run, >= 1 easy session and >= 1
-    cross-training session; trail race: >= 1 simulation session in the peak phase, a miss
-    charged to the first full non-recovery peak week."""
-    if facts.level is Level.BEGINNER:
-        return []
-    race = facts.scenario.race
+    """H16 (recipe). Intermediate and advanced, full non-recovery weeks: base >= 1 trail
+    session and >= 2 road runs; build >= 1 long trail session / long road run / long
+    session (trail race / road race / no race), >= 1 hard road run, >= 1 easy session and
+    >= 1 cross-training session; trail race: >= 1 simulation session in the peak phase, a
+    miss charged to the first full non-recovery peak week. Every level, full non-recovery
+    build and peak weeks before a trail race with >= 25 m of climbing per km: >= 1 hill
+    session. The items of one week are one (H16, week) miss."""
+    items: dict[int, list[str]] = {}
+    if facts.level is not Level.BEGINNER:
+        for w in facts.weeks:
+            if w.week.full and not w.week.recovery:
+                items.setdefault(w.index, []).extend(_h16_phase_items(facts, w))
+        charged = _h16_simulation_miss(facts)
+        if charged is not None:
+            items.setdefault(charged, []).append("no simulation session in the peak phase")
+    for index in _h16_hill_misses(facts):
+        items.setdefault(index, []).append("no hill session")
     found: list[Violation] = []
-    for w in facts.weeks:
-        if not w.week.full or w.week.recovery:
-            continue
-        sessions = [s for _, s in w.training]
-        missing: list[str] = []
-        if w.week.phase is Phase.BASE:
-            trail = sum(1 for s in sessions if _is_trail_session(s))
-            road = sum(1 for s in sessions if _is_road_run(s))
-            if trail < 1:
-                missing.append("0 trail sessions < 1")
-            if road < 2:
-                missing.append(f"{road} road runs < 2")
-        elif w.week.phase is Phase.BUILD:
-            if race is None:
-                long_ok, long_what = any(s.long for s in sessions), "long session"
-            elif race.kind is RaceKind.TRAIL:
-                long_ok = any(s.long and s.terrain in TRAIL_TERRAINS for s in sessions)
-                long_what = "long trail session"
-            else:
-                long_ok = any(s.long and _is_road_run(s) for s in sessions)
-                long_what = "long road run"
-            checks = (
-                (long_ok, long_what),
-                (any(s.hard and _is_road_run(s) for s in sessions), "hard road run"),
-                (any(s.intensity is Intensity.EASY for s in sessions), "easy session"),
-                (any(s.modality in CROSS_TRAINING for s in sessions), "cross-training session"),
-            )
-            missing += [f"no {what}" for ok, what in checks if not ok]
+    for index, missing in sorted(items.items()):
         if missing:
-            found += facts.recipe("H16", w.index, f"{w.week.phase} recipe: {'; '.join(missing)}")
-    if race is not None and race.kind is RaceKind.TRAIL:
-        peak = [w for w in facts.weeks if w.week.phase is Phase.PEAK]
-        charged = next((w for w in peak if w.week.full and not w.week.recovery), None)
-        simulated = any(s.simulation for w in peak for _, s in w.training)
-        if charged is not None and not simulated:
-            found += facts.recipe(
-                "H16", charged.index, "peak recipe: no simulation session in the peak phase"
-            )
+            phase = facts.weeks[index - 1].week.phase
+            found += facts.recipe("H16", index, f"{phase} recipe: {'; '.join(missing)}")
     return found
 
 
+def _h16_phase_items(facts: Facts, w: WeekFacts) -> list[str]:
+    """H16's base and build items a full non-recovery week misses (intermediate and up)."""
+    race = facts.scenario.race
+    sessions = [s for _, s in w.training]
+    missing: list[str] = []
+    if w.week.phase is Phase.BASE:
+        trail = sum(1 for s in sessions if _is_trail_session(s))
+        road = sum(1 for s in sessions if _is_road_run(s))
+        if trail < 1:
+            missing.append("0 trail sessions < 1")
+        if road < 2:
+            missing.append(f"{road} road runs < 2")
+    elif w.week.phase is Phase.BUILD:
+        if race is None:
+            long_ok, long_what = any(s.long for s in sessions), "long session"
+        elif race.kind is RaceKind.TRAIL:
+            long_ok = any(s.long and s.terrain in TRAIL_TERRAINS for s in sessions)
+            long_what = "long trail session"
+        else:
+            long_ok = any(s.long and _is_road_run(s) for s in sessions)
+            long_what = "long road run"
+        checks = (
+            (long_ok, long_what),
+            (any(s.hard and _is_road_run(s) for s in sessions), "hard road run"),
+            (any(s.intensity is Intensity.EASY for s in sessions), "easy session"),
+            (any(s.modality in CROSS_TRAINING for s in sessions), "cross-training session"),
+        )
+        missing += [f"no {what}" for ok, what in checks if not ok]
+    return missing
+
+
+def _h16_simulation_miss(facts: Facts) -> int | None:
+    """The week charged with a trail race's missing peak simulation, or None."""
+    race = facts.scenario.race
+    if race is None or race.kind is not RaceKind.TRAIL:
+        return None
+    peak = [w for w in facts.weeks if w.week.phase is Phase.PEAK]
+    charged = next((w for w in peak if w.week.full and not w.week.recovery), None)
+    simulated = any(s.simulation for w in peak for _, s in w.training)
+    return charged.index if charged is not None and not simulated else None
+
+
+def _h16_hill_misses(facts: Facts) -> list[int]:
+    """Full non-recovery build and peak weeks without a hill session (hills terrain or a
+    ``climbing`` kind; hikes count) before a trail race with >= 25 m climbing per km."""
+    race = facts.scenario.race
+    if race is None or not race.asks_for_hills:
+        return []
+    return [
+        w.index
+        for w in facts.weeks
+        if w.week.full
+        and not w.week.recovery
+        and w.week.phase in (Phase.BUILD, Phase.PEAK)
+        and not any(_is_hill_session(s) for _, s in w.training)
+    ]
+
+
 def check_h17_taper(facts: Facts) -> list[Violation]:
-    """H17: each taper week's minutes ``10000 m <= bp(hi) Mx``; recipe
-    ``7 x 10000 m >= bp(lo) x Mx x days``, Mx the highest weekly minutes before the taper
-    (baseline ``weekly_minutes`` if none)."""
+    """H17: each taper week's minutes ``10000 m <= bp(hi) Mx``, Mx the highest weekly
+    minutes before the taper (baseline ``weekly_minutes`` if none); from the second taper
+    week on, minutes per day no higher than the taper week before: ``m_w x days_(w-1) <=
+    m_(w-1) x days_w`` (race week's days: those before race day); recipe ``7 x 10000 m >=
+    bp(lo) x Mx x days``."""
     band = facts.rules.taper_volume
     taper = [w for w in facts.weeks if w.week.taper]
     if not taper:
@@ -837,12 +1048,30 @@ def check_h17_taper(facts: Facts) -> list[Violation]:
                 w.index,
                 f"taper minutes {w.minutes} < {_f(band.lo)} x {peak} x {w.week.days}/7 = {_n(low)}",
             )
+    for previous, w in itertools.pairwise(taper):
+        days_before, days = _training_days(previous.week), _training_days(w.week)
+        if w.minutes * days_before > previous.minutes * days:
+            found.append(
+                _v(
+                    "H17",
+                    f"week {w.index}: taper minutes per day {w.minutes}/{days} > week "
+                    f"{previous.index}'s {previous.minutes}/{days_before} (volume only falls "
+                    f"into race week)",
+                    w.index,
+                )
+            )
     return found
+
+
+def _training_days(week: Week) -> int:
+    """H17: the days of ``week`` that can hold training (race week: those before race day)."""
+    return week.days - 1 if week.is_race_week else week.days
 
 
 def check_h18_race(facts: Facts) -> list[Violation]:
     """H18: exactly one race session, on race day, alone; the day before is rest or one
-    easy session of at most 30 minutes; no hard or long session on the 3 days before."""
+    easy session of at most 30 minutes; no demanding session on the ``race_quiet_days``
+    days before; a rest day among the 6 days before (those inside the plan)."""
     race = facts.scenario.race
     races = [(d, s) for d, s in facts.sessions() if _is_race(s)]
     found: list[Violation] = []
@@ -874,38 +1103,75 @@ def check_h18_race(facts: Facts) -> list[Violation]:
         found.append(
             _v("H18", f"{day}: race day holds {', '.join(others)} besides the race", week, day)
         )
-    eve = day - dt.timedelta(days=1)
+    return found + _h18_eve(facts, day) + _h18_quiet_days(facts, day) + _h18_rest_day(facts, day)
+
+
+def _h18_eve(facts: Facts, race_day: dt.date) -> list[Violation]:
+    """H18: the day before the race is rest or one easy session of at most 30 minutes."""
+    eve = race_day - dt.timedelta(days=1)
     eve_day = facts.days.get(eve)
-    if eve_day is not None and eve_day.sessions:
-        s = eve_day.sessions[0]
-        if len(eve_day.sessions) > 1 or s.intensity is not Intensity.EASY or s.minutes > 30:
-            held = ", ".join(f"{x.kind} {x.intensity} {x.minutes} min" for x in eve_day.sessions)
-            found.append(
-                _v(
-                    "H18",
-                    f"{eve}: the day before the race holds {held} (wants rest or one easy "
-                    f"session <= 30 min)",
-                    facts.week_index(eve),
-                    eve,
-                )
-            )
-    for back in (1, 2, 3):
-        d = day - dt.timedelta(days=back)
-        held_day = facts.days.get(d)
-        if held_day is None:
+    if eve_day is None or not eve_day.sessions:
+        return []
+    s = eve_day.sessions[0]
+    if (
+        len(eve_day.sessions) == 1
+        and s.intensity is Intensity.EASY
+        and s.minutes <= EVE_MAX_MINUTES
+    ):
+        return []
+    held = ", ".join(f"{x.kind} {x.intensity} {x.minutes} min" for x in eve_day.sessions)
+    return [
+        _v(
+            "H18",
+            f"{eve}: the day before the race holds {held} (wants rest or one easy session "
+            f"<= {EVE_MAX_MINUTES} min)",
+            facts.week_index(eve),
+            eve,
+        )
+    ]
+
+
+def _h18_quiet_days(facts: Facts, race_day: dt.date) -> list[Violation]:
+    """H18: no demanding session on the ``race_quiet_days`` days before the race."""
+    quiet = facts.rules.race_quiet_days
+    found: list[Violation] = []
+    for back in range(1, quiet + 1):
+        d = race_day - dt.timedelta(days=back)
+        held = facts.days.get(d)
+        if held is None:
             continue
-        for s in held_day.sessions:
-            if s.hard or s.long:
-                found.append(
-                    _v(
-                        "H18",
-                        f"{d}: {'hard' if s.hard else 'long'} session {s.kind} {back} "
-                        f"day(s) before the race",
-                        facts.week_index(d),
-                        d,
-                    )
-                )
+        found += [
+            _v(
+                "H18",
+                f"{d}: demanding session {s.kind} {back} day(s) before the race "
+                f"(race_quiet_days {quiet})",
+                facts.week_index(d),
+                d,
+            )
+            for s in held.sessions
+            if _is_demanding(s)
+        ]
     return found
+
+
+def _h18_rest_day(facts: Facts, race_day: dt.date) -> list[Violation]:
+    """H18: at least one rest day among the 6 days before race day (those in the plan)."""
+    window = [
+        d
+        for back in range(1, RACE_REST_WINDOW + 1)
+        if (d := race_day - dt.timedelta(days=back)) in facts.days
+    ]
+    if not window or any(not facts.days[d].sessions for d in window):
+        return []
+    eve = window[0]
+    return [
+        _v(
+            "H18",
+            f"{window[-1]} to {eve}: no rest day among the {len(window)} days before the race",
+            facts.week_index(eve),
+            eve,
+        )
+    ]
 
 
 def check_h19_injuries(facts: Facts) -> list[Violation]:
@@ -948,14 +1214,58 @@ def check_h20_pins(facts: Facts) -> list[Violation]:
     return found
 
 
+def _h21_excludes(scenario: Scenario, week: Week, races: Iterable[RaceKind]) -> bool:
+    """H21: whether a session serving ``races`` (the plan's copy of its kind's flag) is
+    ruled out in ``week``: before a road race, in build, peak and taper weeks, a kind that
+    does not serve road races."""
+    race = scenario.race
+    if race is None or race.kind is not RaceKind.ROAD:
+        return False
+    return week.phase is not Phase.BASE and RaceKind.ROAD not in races
+
+
+def check_h21_specificity(facts: Facts) -> list[Violation]:
+    """H21: before a road race, no session in a build, peak or taper week of a kind that
+    does not serve road races (its ``races`` lacks road: simulations, technical downhill)."""
+    found: list[Violation] = []
+    for w in facts.weeks:
+        for d, s in w.training:
+            if _h21_excludes(facts.scenario, w.week, s.races):
+                found.append(
+                    _v(
+                        "H21",
+                        f"{d} {s.kind}: serves {'/'.join(str(r) for r in s.races)} races only, "
+                        f"in a {w.week.phase} week before a road race",
+                        w.index,
+                        d,
+                    )
+                )
+    return found
+
+
+def check_h22_strength(facts: Facts) -> list[Violation]:
+    """H22 (recipe): at least ``min_strength_per_week`` strength sessions (default 1; 0
+    turns H22 off) per full week outside the taper, recovery weeks included."""
+    need = facts.rules.min_strength_per_week
+    found: list[Violation] = []
+    for w in facts.weeks:
+        if w.week.full and not w.week.taper and w.strength_sessions < need:
+            found += facts.recipe(
+                "H22",
+                w.index,
+                f"{w.strength_sessions} strength sessions < min_strength_per_week {need}",
+            )
+    return found
+
+
 # --------------------------------------------------------------------------------------
 # Plan consistency (rule id PLAN).
 
 
 def check_plan_sessions(facts: Facts) -> list[Violation]:
     """PLAN: every session matches its kind in the catalogue (modality, terrain, intensity,
-    rpe, work_share, flags, stresses); load = minutes x rpe; hard minutes = floor(minutes x
-    work_share%)."""
+    rpe, work_share, flags, races, slots, stresses); load = minutes x rpe; hard minutes =
+    floor(minutes x work_share%)."""
     found: list[Violation] = []
     for day in facts.plan.days:
         week = facts.week_index(day.date)
@@ -976,6 +1286,10 @@ def check_plan_sessions(facts: Facts) -> list[Violation]:
                     "hard": kind.hard,
                     "long": kind.long,
                     "simulation": kind.simulation,
+                    "demanding": kind.demanding,
+                    "climbing": kind.climbing,
+                    "races": frozenset(kind.races),
+                    "slots": frozenset(kind.slots),
                     "stresses": frozenset(kind.stresses),
                 }
                 actual: dict[str, object] = {
@@ -987,6 +1301,10 @@ def check_plan_sessions(facts: Facts) -> list[Violation]:
                     "hard": s.hard,
                     "long": s.long,
                     "simulation": s.simulation,
+                    "demanding": s.demanding,
+                    "climbing": s.climbing,
+                    "races": frozenset(s.races),
+                    "slots": frozenset(s.slots),
                     "stresses": frozenset(s.stresses),
                 }
                 for name, want in expected.items():
@@ -1126,6 +1444,8 @@ RULE_CHECKS: tuple[tuple[str, Callable[[Facts], list[Violation]]], ...] = (
     ("H18", check_h18_race),
     ("H19", check_h19_injuries),
     ("H20", check_h20_pins),
+    ("H21", check_h21_specificity),
+    ("H22", check_h22_strength),
     (PLAN_RULE, check_plan_sessions),
     (PLAN_RULE, check_plan_days),
     (PLAN_RULE, check_plan_weeks),
