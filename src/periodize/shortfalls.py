@@ -23,6 +23,7 @@ from periodize.vocabulary import (
     Level,
     Phase,
     RaceKind,
+    Slot,
     Terrain,
     Weekday,
 )
@@ -126,6 +127,7 @@ def find_shortfalls(
 def calendar_fact(scenario: Scenario, rule: str, week: Week) -> str | None:
     """The calendar fact that alone rules ``rule``'s recipe out in ``week``, or None when
     the week's availability, terrain and injuries leave room for it."""
+    rules = scenario.resolved_rules
     if rule == "H07":
         return _h07_room(scenario, week)
     if rule == "H16":
@@ -135,23 +137,71 @@ def calendar_fact(scenario: Scenario, rule: str, week: Week) -> str | None:
             if (fact := _no_place(scenario, week, test, label)) is not None
         ]
         return "; ".join(missing) or None
-    tests: dict[str, tuple[str, KindTest]] = {
-        "H05": ("a hard session", lambda k: k.hard),
-        "H08": ("a hike", lambda k: k.is_hike),
-        "H14": ("a long session", lambda k: k.long),
-        "H22": ("a strength session", lambda k: k.is_strength),
+    counted: dict[str, tuple[str, KindTest, int]] = {
+        "H05": ("a hard session", lambda k: k.hard, _h05_need(scenario, week)),
+        "H08": ("a hike", lambda k: k.is_hike, _h08_need(scenario, week)),
+        "H14": ("a long session", lambda k: k.long, 1),
+        "H22": ("a strength session", lambda k: k.is_strength, rules.min_strength_per_week),
     }
-    if rule in tests:
-        label, test = tests[rule]
-        return _no_place(scenario, week, test, label)
+    if rule in counted:
+        label, test, need = counted[rule]
+        return _no_room(scenario, week, test, label, need)
     return None
+
+
+def _h05_need(scenario: Scenario, week: Week) -> int:
+    rules = scenario.resolved_rules
+    need = rules.hard_sessions.lo if week.full else 0
+    if week.taper and scenario.athlete.level is not Level.BEGINNER:
+        need = max(need, 1)
+    race = scenario.race
+    return need - (1 if week.is_race_week and race is not None else 0)
+
+
+def _h08_need(scenario: Scenario, week: Week) -> int:
+    return scenario.resolved_rules.min_hikes_per_week - (1 if week.recovery else 0)
 
 
 def _no_place(scenario: Scenario, week: Week, test: KindTest, what: str) -> str | None:
     """The calendar fact when no day of ``week`` can hold a session passing ``test``."""
-    if _days_fitting(scenario, week, lambda k: test(k) and _specific(scenario, week, k)):
+    return _no_room(scenario, week, test, what, 1)
+
+
+def _no_room(scenario: Scenario, week: Week, test: KindTest, what: str, need: int) -> str | None:
+    """The calendar fact when ``week``'s open slots (one session each) that can hold a
+    session passing ``test`` are fewer than ``need``: none at all, or too few."""
+    slots = _slots_fitting(scenario, week, lambda k: test(k) and _specific(scenario, week, k))
+    if len(slots) >= need:
         return None
-    return f"no day that week has the time and terrain for {what}: {_what_it_needs(scenario, test)}"
+    if not slots:
+        return (
+            f"no day that week has the time and terrain for {what}: "
+            f"{_what_it_needs(scenario, test)}"
+        )
+    where = ", ".join(f"{Weekday.of(day).value} {slot.value}" for day, slot in slots)
+    return (
+        f"{what} fits only on {where} that week ({len(slots)} of the {need} wanted); "
+        f"{_what_it_needs(scenario, test)}"
+    )
+
+
+def _slots_fitting(scenario: Scenario, week: Week, test: KindTest) -> list[tuple[dt.date, Slot]]:
+    """The (date, slot) pairs of ``week`` where some allowed kind passing ``test`` fits
+    (H01 open minutes, H02 terrain, H03 the kind's slots, H19 injuries)."""
+    kinds = [k for k in scenario.allowed_kinds() if test(k)]
+    race = scenario.race
+    return [
+        (day, slot)
+        for day in week.dates()
+        if race is None or day != race.date
+        for slot in SLOTS
+        if any(
+            kind.allows(slot)
+            and scenario.reachable(kind.terrain, day)
+            and scenario.grid_durations(day, slot, kind) is not None
+            for kind in kinds
+        )
+    ]
 
 
 def _specific(scenario: Scenario, week: Week, kind: SessionKind) -> bool:
