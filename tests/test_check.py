@@ -516,8 +516,8 @@ def test_h10_compares_with_the_most_of_four_weeks() -> None:
 
 def test_h11_recovery_caps() -> None:
     """recovery_every 2 with the clean week 2 as the recovery week: load 1350 > 0.80 x 1440
-    = 1152, minutes 330 > 0.80 x 330 = 264, and 6 sessions > 6 - 1 (H07 wants 3, H08 0
-    hikes, H14/H16 optional; H10 exempt)."""
+    = 1152 (v2 stopped there), and, v3, minutes 330 > 0.80 x 330 = 264 and 6 sessions >
+    6 - 1 (H07 wants 3, H08 0 hikes, H14/H16 optional; H10 exempt)."""
     scenario = recovery()
     violations = only(check(scenario, clean_builder(scenario).build()), "H11")
     assert messages(violations) == [
