@@ -283,9 +283,11 @@ def test_pin_on_race_day_is_refused(dolomites: Scenario) -> None:
 def test_pin_of_an_injury_excluded_kind_is_refused(dolomites: Scenario) -> None:
     data = dolomites.model_dump()
     data["athlete"]["injuries"] = ["knee"]
-    # Saturday 2027-01-09: trail reachable, 300 min available, but trail_long stresses downhill.
+    # Saturday 2027-01-09: trail reachable, 300 min available, but downhill_technique is
+    # built around descending (the downhill stress a knee injury excludes; v3 leaves the
+    # long trail run open).
     data["pinned"] = [
-        {"date": dt.date(2027, 1, 9), "slot": "am", "kind": "trail_long", "minutes": 120}
+        {"date": dt.date(2027, 1, 9), "slot": "am", "kind": "downhill_technique", "minutes": 45}
     ]
     with pytest.raises(ValueError, match=r"stresses an injury of the athlete \(H19\)"):
         Scenario.model_validate(data)
