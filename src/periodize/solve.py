@@ -329,7 +329,11 @@ def _solve(
         )
 
     model.minimize(built.objective)
-    solver = _parameters(options, clock.left())
+    # Leave the time the shortfall reasons' checks take inside the limit when the plan
+    # will miss recipes (known once the recipe stage has found its plan).
+    misses = round(fallback.value(built.recipe_misses)) if fallback is not None else 0
+    reserve = reason_budget(options) if misses > 0 and not options.deterministic else 0.0
+    solver = _parameters(options, max(MIN_STAGE_TIME_S, clock.left() - reserve))
     status = run_search(solver, model, interrupt, _Reporter("objective", started, progress))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         proven = proven and status == cp_model.OPTIMAL
@@ -418,10 +422,17 @@ def _no_plan(
     )
 
 
-REASON_SHARE = 0.25
+REASON_SHARE = 0.15
 """Share of the time limit the confirmation of shortfall reasons may take (at least
-`REASON_TIME_S[0]`, at most `REASON_TIME_S[1]` seconds)."""
-REASON_TIME_S = (2.0, 10.0)
+`REASON_TIME_S[0]`, at most `REASON_TIME_S[1]` seconds); the objective stage leaves it
+free when the plan will miss recipes."""
+REASON_TIME_S = (1.0, 8.0)
+
+
+def reason_budget(options: SolveOptions) -> float:
+    """Wall time for confirming the shortfall reasons of one plan (`periodize.reasons`)."""
+    lo, hi = REASON_TIME_S
+    return min(hi, max(lo, REASON_SHARE * options.time_limit_s))
 
 
 def _shortfalls(
@@ -441,13 +452,12 @@ def _shortfalls(
     missed = [(s.rule, s.week) for s in first if s.type is ShortfallType.RECIPE and s.week]
     if not missed:
         return tuple(first)
-    lo, hi = REASON_TIME_S
     reason = solver_reason(
         scenario,
         sessions,
         missed=missed,
         history=built.ctx.history,
-        budget_s=min(hi, max(lo, REASON_SHARE * options.time_limit_s)),
+        budget_s=reason_budget(options),
         deterministic=options.deterministic,
     )
     return tuple(s for s in find_shortfalls(scenario, days, reason) if s.week not in past)
