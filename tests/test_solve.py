@@ -8,6 +8,7 @@ always lists at least the H08 shortfall, so the JSON carries a non-empty ``short
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -303,3 +304,23 @@ def test_cli_missing_scenario_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_a_start_the_full_model_gives_the_first_plan(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When neither start gives a plan (the greedy plan off, the construction failing, as
+    with a pin far ahead that empty weeks cannot carry), the full model is searched for a
+    first plan with all the time left, and the stages go on from it."""
+    solve_module = importlib.import_module("periodize.solve")  # the package exports solve()
+    stages: list[str] = []
+    monkeypatch.setattr(solve_module, "GREEDY_FIRST", False)
+    monkeypatch.setattr(solve_module, "rolling_plan", lambda *args, **kwargs: (None, 0.0))
+    plan = solve(
+        small,
+        SolveOptions(time_limit_s=3.0, workers=2, seed=1),
+        progress=lambda p: stages.append(p.stage),
+    )
+    assert plan.has_plan
+    assert "first plan" in stages
+    assert check(small, plan) == []

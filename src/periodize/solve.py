@@ -299,6 +299,11 @@ def _solve(
     )
     if fallback is not None and fallback is not starts[-1]:
         _hint_solution(built, fallback)
+    if fallback is None and not interrupt.requested:
+        # Neither start gave a plan (a pin far ahead that the empty weeks before it cannot
+        # carry, say): search the full model for any plan first, with all the time left,
+        # so that the stages below start from one instead of sharing the time unhinted.
+        fallback = _first_plan(scenario, built, options, clock, interrupt, started, progress)
 
     if built.ctx.guards.recipe and not interrupt.requested:
         model.minimize(built.recipe_misses)
@@ -349,6 +354,32 @@ def _solve(
             scenario, built, fallback, False, _unbounded(built, fallback), options, started
         )
     return _no_plan(scenario, built, Status.UNKNOWN, options, started)
+
+
+def _first_plan(
+    scenario: Scenario,
+    built: BuiltModel,
+    options: SolveOptions,
+    clock: _Clock,
+    interrupt: Interrupt,
+    started: float,
+    progress: ProgressHook | None,
+) -> cp_model.CpSolver | None:
+    """Any complete plan of the full model (fewest recipe misses as the objective, stopped
+    at its first solution), completed and hinted; None when none is found in time."""
+    model = built.model
+    model.minimize(built.recipe_misses)
+    solver = _parameters(options, clock.left())
+    solver.parameters.stop_after_first_solution = True
+    status = run_search(solver, model, interrupt, _Reporter("first plan", started, progress))
+    clock.spend_deterministic(solver.deterministic_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    settled, settle_time = _complete_hint(built, chosen_sessions(built, solver), started, None)
+    clock.spend_deterministic(settle_time)
+    if settled is None:
+        _hint_solution(built, solver)
+    return settled or solver
 
 
 def _unbounded(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[float, float | None]:
