@@ -941,7 +941,10 @@ def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
     >= 1 cross-training session; trail race: >= 1 simulation session in the peak phase, a
     miss charged to the first full non-recovery peak week. Every level, full non-recovery
     build and peak weeks before a trail race with >= 25 m of climbing per km: >= 1 hill
-    session. The items of one week are one (H16, week) miss."""
+    session. Beginners, full non-recovery base, build and peak weeks: >= 1 run (the
+    seeds' beginner rhythm: two hikes and one light run) unless injuries exclude every
+    run kind. The items of one week are one
+    (H16, week) miss."""
     items: dict[int, list[str]] = {}
     if facts.level is not Level.BEGINNER:
         for w in facts.weeks:
@@ -950,6 +953,10 @@ def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
         charged = _h16_simulation_miss(facts)
         if charged is not None:
             items.setdefault(charged, []).append("no simulation session in the peak phase")
+    elif any(kind.is_run for kind in facts.scenario.allowed_kinds()):
+        for w in facts.weeks:
+            if _beginner_run_week(w.week) and not any(_is_run(s) for _, s in w.training):
+                items.setdefault(w.index, []).append("no run")
     for index in _h16_hill_misses(facts):
         items.setdefault(index, []).append("no hill session")
     found: list[Violation] = []
@@ -958,6 +965,11 @@ def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
             phase = facts.weeks[index - 1].week.phase
             found += facts.recipe("H16", index, f"{phase} recipe: {'; '.join(missing)}")
     return found
+
+
+def _beginner_run_week(week: Week) -> bool:
+    """H16's beginner item: a full non-recovery base, build or peak week wants a run."""
+    return week.full and not week.recovery and week.phase is not Phase.TAPER
 
 
 def _h16_phase_items(facts: Facts, w: WeekFacts) -> list[str]:

@@ -263,6 +263,8 @@ def _h16_items(scenario: Scenario, week: Week) -> list[tuple[str, KindTest]]:
                 ("an easy session", lambda k: k.intensity is Intensity.EASY),
                 ("a cross-training session", lambda k: k.is_cross_training),
             ]
+    elif week.phase is not Phase.TAPER and any(k.is_run for k in scenario.allowed_kinds()):
+        items.append(("a run", lambda k: k.is_run))
     if race is not None and race.asks_for_hills and week.phase in (Phase.BUILD, Phase.PEAK):
         items.append(("a hill session", lambda k: k.is_hill_session))
     return items

@@ -159,10 +159,11 @@ def _capped(ctx: ModelContext, week: Week, values: list[Expr], name: str) -> Exp
 
 
 def h16_phase_recipes(ctx: ModelContext) -> None:
-    """H16 (recipe): what each phase's weeks must hold (intermediate and advanced), and a
-    hill session in build and peak weeks before a hilly trail race (every level). The
-    items of one week hang on one guard: missing any is one miss."""
+    """H16 (recipe): what each phase's weeks must hold (intermediate and advanced; a run
+    for beginners), and a hill session in build and peak weeks before a hilly trail race
+    (every level). The items of one week hang on one guard: missing any is one miss."""
     full_recipes = ctx.scenario.athlete.level is not Level.BEGINNER
+    runs_allowed = any(kind.is_run for kind in ctx.scenario.allowed_kinds())
     race = ctx.scenario.race
     hilly = race is not None and race.asks_for_hills
     for week in ctx.calendar:
@@ -182,6 +183,10 @@ def h16_phase_recipes(ctx: ModelContext) -> None:
                 _count([c for c in cands if c.kind.intensity is Intensity.EASY]),
                 _count([c for c in cands if c.kind.is_cross_training]),
             ]
+        if not full_recipes and runs_allowed and week.phase is not Phase.TAPER:
+            # A beginner's week holds a run: the seeds' rhythm is two hikes and one light
+            # run, and without it a trail plan can dodge running altogether.
+            needs.append(_count([c for c in cands if c.kind.is_run]))
         if hilly and week.phase in (Phase.BUILD, Phase.PEAK):
             needs.append(_count([c for c in cands if c.kind.is_hill_session]))
         if needs:
