@@ -287,7 +287,7 @@ def test_a_write_interrupted_before_the_record_is_not_complete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The record goes last: if writing stops at the plan JSON, resume solves again."""
-    import periodize.cli
+    import periodize.batch.outputs
 
     job = Job("x.yaml", "x", "name: x\n")
     outcome = Outcome(
@@ -302,14 +302,14 @@ def test_a_write_interrupted_before_the_record_is_not_complete(
     assert completed_outcome(tmp_path, job, ["md", "html"]) is None  # a view missing
     assert completed_outcome(tmp_path, Job("x.yaml", "x", "name: y\n"), ["md"]) is None
 
-    real = periodize.cli.write_atomically
+    real = periodize.batch.outputs.write_atomically
 
-    def failing(path: Path, text: str) -> None:
+    def failing(path: Path, text: str | bytes) -> None:
         if path.name == "plan.json":
             raise OSError("disk full")
         real(path, text)
 
-    monkeypatch.setattr(periodize.cli, "write_atomically", failing)
+    monkeypatch.setattr(periodize.batch.outputs, "write_atomically", failing)
     with pytest.raises(OSError, match="disk full"):
         write_outcome(tmp_path, outcome, job.digest)
     assert not (tmp_path / "x" / RECORD_FILE).exists()
