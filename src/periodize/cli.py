@@ -202,11 +202,12 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="With -o: overwrite an existing file.")
 def example(name: str | None, output: Path | None, force: bool) -> None:
-    """Write the shipped scenario NAME, a starting point for your own; without NAME, list
-    the shipped scenarios and who each is about.
+    """Write a shipped scenario to start your own from; without NAME, list them.
 
-    Each file opens with comments saying who the athlete is; edit the name, dates,
-    availability, terrain and goal, then `periodize validate` and `periodize solve` it.
+    `periodize example` lists the shipped scenarios and who each is about; `periodize
+    example NAME -o mine.yaml` writes one (never over an existing file). Each file opens
+    with comments saying who the athlete is; edit the name, dates, availability, terrain
+    and goal, then `periodize validate` and `periodize solve` it.
     """
     from periodize.examples import example_names, example_summary, example_text
 
@@ -573,10 +574,11 @@ def replan_command(
     deterministic: bool,
     quiet: bool,
 ) -> None:
-    """Re-solve PLAN.json (solved from SCENARIO) from --today on, around what LOG says was
-    done, changing as few future sessions as it can (S5, objective: stability).
+    """Re-plan PLAN.json from --today on, around what LOG says was done.
 
-    The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
+    The days before --today become what LOG says; the rest of the plan (solved from
+    SCENARIO) is solved again, changing as few future sessions as it can (S5, objective:
+    stability). The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
     """
     from periodize.loading import load_log, load_plan, load_scenario
     from periodize.replan import replan
@@ -609,7 +611,7 @@ def render(
     am_time: dt.time,
     pm_time: dt.time,
 ) -> None:
-    """Write PLAN.json (solved from SCENARIO) in other formats, without solving again.
+    """Write PLAN.json (solved from SCENARIO) in other formats, without solving.
 
     One plan, every view: `periodize render mine.yaml plan.json -o plan.md -o plan.ics
     -o plan.html` gives the athlete the same plan three ways. A plan of another scenario
@@ -647,9 +649,11 @@ def render(
 def explain_command(
     scenario_file: str, time_limit: float, day: dt.datetime | None, plan_file: str | None
 ) -> None:
-    """Explain why SCENARIO is infeasible: a minimal set of rules that cannot hold together,
-    with the numbers involved and a checked fix. With --date D, explain that day of a
-    solved plan instead.
+    """Explain why SCENARIO is infeasible, or (--date) why a day of its plan is so.
+
+    Without --date: a minimal set of rules that cannot hold together, with the numbers
+    involved and a checked fix. With --date D: the rules that bind that day of a solved
+    plan and the soft terms it serves.
 
     Exits 0 when the scenario is feasible (or the day was explained), 3 when it is
     infeasible (explanation on stdout).
@@ -713,10 +717,11 @@ def explain_one_day(
 def check_command(
     scenario_file: str, plan_file: str, log_file: str | None, today: dt.date | None
 ) -> None:
-    """Verify PLAN.json against every hard rule of SCENARIO, independently of the solver.
+    """Verify PLAN.json against every hard rule of SCENARIO.
 
-    Prints each violation; exits 0 when there is none, 1 when there are, 2 on bad input
-    (a plan of another scenario, or a plan with no days, is bad input).
+    The checker is independent of the solver. Prints each violation; exits 0 when there
+    is none, 1 when there are, 2 on bad input (a plan of another scenario, or a plan with
+    no days, is bad input).
     """
     from periodize.check import check
     from periodize.loading import load_log, load_plan, load_scenario

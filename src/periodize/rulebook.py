@@ -269,8 +269,8 @@ _RULES = (
         "Fewest missed recipes",
         "soft",
         "When your calendar cannot carry every recipe, the plan misses as few as it can, "
-        "before anything else is weighed, and says why each one was missed. With "
-        "`recipes: strict` recipes are as hard as safety rules instead.",
+        "before anything else is weighed, and says why each one was missed. Setting "
+        "`recipes` to `strict` makes recipes as hard as safety rules instead.",
         "the rule catalogue",
         ("recipes",),
         "recipes",
