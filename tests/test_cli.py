@@ -460,3 +460,15 @@ def test_the_client_without_httpx_says_what_to_install() -> None:
         result.stdout
     )
     assert "pip install 'periodize[service]'" in result.stdout
+
+
+def test_replan_refuses_a_plan_of_another_scenario(run_cli: RunCli, tmp_path: Path) -> None:
+    scenario_path, scenario = _scenario_file(tmp_path)
+    plan_path, message = _other_plans(tmp_path, scenario)["other name"]
+    log = tmp_path / "log.yaml"
+    log.write_text("- {date: 2027-01-05, kind: road_easy, minutes: 45, rpe: 3}\n", encoding="utf-8")
+    result = run_cli(
+        "replan", str(scenario_path), str(plan_path), "--done", str(log), "--today", "2027-01-11"
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -581,11 +581,13 @@ def replan_command(
     stability). The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
     """
     from periodize.loading import load_log, load_plan, load_scenario
+    from periodize.matching import ensure_plan_of
     from periodize.replan import replan
 
     out = PlanOutput.of(output_format, outputs, detail, am_time, pm_time)
     scenario = load_scenario(scenario_file)
     previous = load_plan(plan_file)
+    ensure_plan_of(scenario, previous, plan_file)
     log = load_log(log_file)
     options = _solve_options(time_limit, workers, seed, deterministic)
     with _live_progress(quiet) as progress:
