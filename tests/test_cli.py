@@ -289,33 +289,43 @@ def test_options_take_their_defaults_from_the_environment(
     assert "--time-limit" in bad.stderr
 
 
-def test_views_are_all_rendered_before_any_file_is_written(
-    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def solved_files(tmp_path: Path) -> tuple[str, str]:
+    """A scenario file and a hand-built plan of it, as paths for the command line."""
     scenario_path, scenario = _scenario_file(tmp_path)
-    plan_path = _plan_file(tmp_path, _small_plan(scenario))
+    return str(scenario_path), str(_plan_file(tmp_path, _small_plan(scenario)))
 
+
+def test_views_are_all_rendered_before_any_file_is_written(
+    run_cli: RunCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    solved_files: tuple[str, str],
+) -> None:
     def broken(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
         raise RuntimeError("view failed")
 
     monkeypatch.setitem(FORMATS, "html", Format("html", (".html",), "broken", broken))
+    markdown, page = tmp_path / "a.md", tmp_path / "a.html"
     with pytest.raises(RuntimeError, match="view failed"):
-        run_cli("render", str(scenario_path), str(plan_path), "-o", "a.md", "-o", "a.html")
-    assert not (tmp_path / "a.md").exists()
+        run_cli("render", *solved_files, "-o", str(markdown), "-o", str(page))
+    assert not markdown.exists()  # rendered first, but never written
+    assert run_cli("render", *solved_files, "-o", str(markdown)).exit_code == 0
+    assert markdown.exists()
 
 
 def test_a_new_format_is_one_registry_entry(
-    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_cli: RunCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    solved_files: tuple[str, str],
 ) -> None:
-    scenario_path, scenario = _scenario_file(tmp_path)
-    plan_path = _plan_file(tmp_path, _small_plan(scenario))
-
     def sessions_csv(scenario: Scenario, plan: Plan, options: RenderOptions) -> bytes:
         return "".join(f"{d},{s.kind}\n" for d, s in plan.sessions()).encode()
 
     monkeypatch.setitem(FORMATS, "csv", Format("csv", (".csv",), "sessions", sessions_csv))
     target = tmp_path / "sessions.csv"
-    result = run_cli("render", str(scenario_path), str(plan_path), "-o", str(target))
+    result = run_cli("render", *solved_files, "-o", str(target))
     assert result.exit_code == 0, result.stderr
     assert target.read_bytes().splitlines()[0] == b"2027-01-05,road_easy"
 

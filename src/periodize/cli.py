@@ -42,7 +42,7 @@ from periodize.output import (
     render_plan,
     write_atomically,
 )
-from periodize.vocabulary import Phase, Slot
+from periodize.vocabulary import WEEKDAYS, Phase, Slot
 
 if TYPE_CHECKING:
     from periodize.calendar import Week
@@ -161,8 +161,6 @@ def phase_outline(calendar: Sequence[Week]) -> str:
 
 def describe(scenario: Scenario) -> str:
     """A one-line summary: horizon, phases, availability and terrain."""
-    from periodize.vocabulary import WEEKDAYS
-
     available = [
         f"{day.value} {slots.minutes_text()}"
         for day, slots in sorted(
@@ -323,25 +321,22 @@ def _view_options(command: Callable[..., None]) -> Any:
                 help="athlete: the plan in training words; coach: add a coach's section with "
                 "the solve's status, gap and soft terms (table, md, html).",
             ),
-            click.option(
-                "--am-time",
-                default="07:00",
-                show_default=True,
-                callback=_clock_option,
-                envvar=f"{ENV_PREFIX}AM_TIME",
-                show_envvar=True,
-                help="ics: when am sessions start (HH:MM).",
-            ),
-            click.option(
-                "--pm-time",
-                default="18:00",
-                show_default=True,
-                callback=_clock_option,
-                envvar=f"{ENV_PREFIX}PM_TIME",
-                show_envvar=True,
-                help="ics: when pm sessions start (HH:MM).",
-            ),
+            _slot_time_option(Slot.AM, "07:00"),
+            _slot_time_option(Slot.PM, "18:00"),
         ],
+    )
+
+
+def _slot_time_option(slot: Slot, default: str) -> Callable[..., Any]:
+    """``--am-time`` or ``--pm-time``: when the calendar's sessions of ``slot`` start."""
+    return click.option(
+        f"--{slot.value}-time",
+        default=default,
+        show_default=True,
+        callback=_clock_option,
+        envvar=f"{ENV_PREFIX}{slot.value.upper()}_TIME",
+        show_envvar=True,
+        help=f"ics: when {slot.value} sessions start (HH:MM).",
     )
 
 
