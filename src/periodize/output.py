@@ -149,16 +149,6 @@ def render_plan(
     return FORMATS[output_format].write(scenario, plan, options or RenderOptions())
 
 
-def render_text(
-    scenario: Scenario, plan: Plan, output_format: str, options: RenderOptions | None = None
-) -> str:
-    """``plan`` rendered in a text format (a `TypeError` for a binary one)."""
-    rendered = render_plan(scenario, plan, output_format, options)
-    if isinstance(rendered, bytes):
-        raise TypeError(f"{output_format} is a binary format")
-    return rendered
-
-
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` via a temporary file in the same
     folder, then rename: a reader never sees half a file, and a failure leaves none."""
