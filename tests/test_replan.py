@@ -279,7 +279,8 @@ def test_cli_replan_then_check_with_the_log(
     data = json.loads(out.read_text())
     assert data["replanned_from"] == TODAY.isoformat()
     assert data["changes"]
-    assert "session(s) changed" in result.stderr
+    count = len(data["changes"])
+    assert f"{count} session{'' if count == 1 else 's'} changed from {TODAY}" in result.stderr
     checked = run_cli("check", str(scenario_file), str(out), "--done", str(log_file))
     assert checked.exit_code == 0, checked.stdout
     # The old plan does not match the log: week 3 was planned, not done (H20).
