@@ -58,7 +58,7 @@ def value_text(value: object) -> str:
     """A default as a reader writes it in YAML: ``0.65-0.75`` for a band, ``3-4`` for a
     count range, ``soft`` for a word, ``fraction 0.1, minutes 15`` for a small mapping."""
     if value is None:
-        return "not set"
+        return "derived (see the rule)"
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, bool):

@@ -260,9 +260,11 @@ _RULES = (
         "H22",
         "Strength",
         "recipe",
-        "Each full week outside the taper, recovery weeks included, holds a strength "
-        "session: the stability work that keeps ankles, hips and core sound.",
+        "Each full week outside the taper, recovery weeks included, holds at least "
+        "`min_strength_per_week` strength sessions: the stability work that keeps ankles, "
+        "hips and core sound.",
         "hike-run stability work; trail-road strength and mobility",
+        ("min_strength_per_week",),
     ),
     RuleText(
         "S0",
