@@ -125,6 +125,7 @@ def crash_marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # ----- the local process pool ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_local_pool_survives_bad_infeasible_and_a_killed_worker(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -160,6 +161,7 @@ def test_retries_are_bounded(run_cli: RunCli, tmp_path: Path, crash_marker: Path
 # ----- a Dask cluster ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -187,6 +189,7 @@ def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     assert all(row["worker"].startswith("127.0.0.1:") for row in rows)  # Dask workers
 
 
+@pytest.mark.slow
 def test_local_cluster_option_bounds_retries(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -221,6 +224,7 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the batch's process group) mid-batch: exit 130, the finished
     scenarios are complete and in the summary, nothing else looks complete. --resume

@@ -414,6 +414,7 @@ def test_explain_set_checked_independently(
     assert_minimal(case.scenario, frozenset(as_key(m) for m in explanation.members))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=by_name)
 def test_fix_makes_the_scenario_solvable(
     case: Case, explained: dict[str, Explanation | None]
@@ -525,6 +526,7 @@ def likely_infeasible(draw: st.DrawFn) -> Data:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40 if THOROUGH else 8,
     deadline=None,

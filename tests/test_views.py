@@ -196,6 +196,7 @@ def _uids_by_session(text: str) -> dict[tuple[dt.date, Slot], str]:
     }
 
 
+@pytest.mark.slow
 def test_ics_uids_are_stable_across_solves(scenario: Scenario, plan: Plan) -> None:
     first = ics.render(scenario, solve(scenario, DETERMINISTIC))
     second = ics.render(scenario, solve(scenario, DETERMINISTIC))
