@@ -1,13 +1,15 @@
 # periodize: two commands on a fresh machine.
-#   make demo   create .venv, install, solve a shipped scenario and print the plan
-#   make test   create .venv if needed, then lint, type check and the whole test suite
+#   make demo        create .venv, install, solve a shipped scenario and print the plan
+#   make test        create .venv if needed, then lint, type check and the whole test suite
+#   make test-fast   the same without the tests marked slow
+#   make docs        regenerate the generated parts of docs/ from the code
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   ?= scenarios/dolomites-50k-intermediate.yaml
 
-.PHONY: demo test lint typecheck pytest test-thorough bench format clean
+.PHONY: demo test test-fast lint typecheck pytest pytest-fast test-thorough docs bench format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,14 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+pytest-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
+
+test-fast: lint typecheck pytest-fast
+
+docs: $(STAMP)
+	$(BIN)/python -m periodize.reference docs
 
 test-thorough: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -q --hypothesis-show-statistics tests/test_properties.py $(PYTEST_ARGS)

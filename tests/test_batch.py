@@ -125,6 +125,7 @@ def crash_marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # ----- the local process pool ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_local_pool_survives_bad_infeasible_and_a_killed_worker(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -160,6 +161,7 @@ def test_retries_are_bounded(run_cli: RunCli, tmp_path: Path, crash_marker: Path
 # ----- a Dask cluster ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -187,6 +189,7 @@ def test_dask_cluster_survives_bad_infeasible_and_a_killed_worker(
     assert all(row["worker"].startswith("127.0.0.1:") for row in rows)  # Dask workers
 
 
+@pytest.mark.slow
 def test_local_cluster_option_bounds_retries(
     run_cli: RunCli, tmp_path: Path, crash_marker: Path
 ) -> None:
@@ -221,6 +224,7 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_what_is_done_and_resume_finishes(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the batch's process group) mid-batch: exit 130, the finished
     scenarios are complete and in the summary, nothing else looks complete. --resume
@@ -287,7 +291,7 @@ def test_a_write_interrupted_before_the_record_is_not_complete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The record goes last: if writing stops at the plan JSON, resume solves again."""
-    import periodize.cli
+    import periodize.batch.outputs
 
     job = Job("x.yaml", "x", "name: x\n")
     outcome = Outcome(
@@ -302,14 +306,14 @@ def test_a_write_interrupted_before_the_record_is_not_complete(
     assert completed_outcome(tmp_path, job, ["md", "html"]) is None  # a view missing
     assert completed_outcome(tmp_path, Job("x.yaml", "x", "name: y\n"), ["md"]) is None
 
-    real = periodize.cli.write_atomically
+    real = periodize.batch.outputs.write_atomically
 
-    def failing(path: Path, text: str) -> None:
+    def failing(path: Path, text: str | bytes) -> None:
         if path.name == "plan.json":
             raise OSError("disk full")
         real(path, text)
 
-    monkeypatch.setattr(periodize.cli, "write_atomically", failing)
+    monkeypatch.setattr(periodize.batch.outputs, "write_atomically", failing)
     with pytest.raises(OSError, match="disk full"):
         write_outcome(tmp_path, outcome, job.digest)
     assert not (tmp_path / "x" / RECORD_FILE).exists()

@@ -219,6 +219,7 @@ def test_heuristic_objective_of_the_greedy_plan_and_of_a_plan_the_model_rejects(
     assert heuristic_objective(scenario, {**sessions, (closed, Slot.AM): (kind, 30)}) is None
 
 
+@pytest.mark.slow
 def test_runner_writes_results_csv_and_plots(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text(f"old\n{report.START}\nkept by hand\n{report.END}\n", encoding="utf-8")
@@ -276,6 +277,7 @@ terrain: {road: all, trail: [sat]}
 """
 
 
+@pytest.mark.slow
 def test_weekly_bounds_stay_below_the_plan_and_compose_a_plan() -> None:
     """The weekly bounds add up to at most the solved plan's objective (each week's model
     is a relaxation of the full one), and the weekly plans compose into sessions of the

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CliResult
@@ -40,6 +40,9 @@ EXPLAIN_S = 30.0
 """Time limit given to `explain` (the crafted cases take well under 3 s)."""
 FIX_SOLVE_S = 10.0
 """Time limit of the solve that checks a fix."""
+DETERMINISTIC_FIX = SolveOptions(time_limit_s=2.0, deterministic=True)
+"""The property test's fix check: deterministic seconds, so a busy machine cannot turn a
+working fix into "no plan in time"."""
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BEGINNER = {"level": "beginner", "weekly_minutes": 200, "long_minutes": 60}
@@ -335,11 +338,11 @@ def apply_fix(data: Data, fix: str) -> Data:
     raise AssertionError(f"fix {fix!r} is neither 'set KEY: VALUE' nor 'drop the pin on DATE'")
 
 
-def assert_fix_works(data: Data, fix: str | None) -> None:
+def assert_fix_works(data: Data, fix: str | None, options: SolveOptions | None = None) -> None:
     if fix is None:
         return
     fixed = Scenario.model_validate(apply_fix(data, fix))
-    plan = solve(fixed, SolveOptions(time_limit_s=FIX_SOLVE_S, seed=1))
+    plan = solve(fixed, options or SolveOptions(time_limit_s=FIX_SOLVE_S, seed=1))
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), (fix, plan.status)
 
 
@@ -411,6 +414,7 @@ def test_explain_set_checked_independently(
     assert_minimal(case.scenario, frozenset(as_key(m) for m in explanation.members))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=by_name)
 def test_fix_makes_the_scenario_solvable(
     case: Case, explained: dict[str, Explanation | None]
@@ -522,15 +526,21 @@ def likely_infeasible(draw: st.DrawFn) -> Data:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40 if THOROUGH else 8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    # Every step of shrinking re-runs the solves: a failure is reported as drawn (with
+    # its blob to replay it) instead of shrinking for minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(likely_infeasible())
 def test_property_explanations_are_minimal_and_fixes_work(data: Data) -> None:
+    """Deterministic time limits throughout (explain, the checks, the fix's solve): the
+    verdicts are the same on a busy machine as on an idle one."""
     scenario = Scenario.model_validate(data)
-    explanation = explain(scenario, time_limit_s=10.0)
+    explanation = explain(scenario, time_limit_s=10.0, deterministic=True)
     assume(explanation is not None)
     assert explanation is not None
     members = list(explanation.members)
@@ -539,14 +549,30 @@ def test_property_explanations_are_minimal_and_fixes_work(data: Data) -> None:
         m.recipe is False or m.rule in {"H05", "H07", "H08", "H11", "H14", "H16", "H17"}
         for m in members
     )
-    assert holds_together(scenario, members) is False
+    assert holds_together(scenario, members, deterministic=True) is False
     for member in members:
-        verdict = holds_together(scenario, [m for m in members if m != member])
+        verdict = holds_together(scenario, [m for m in members if m != member], deterministic=True)
         if explanation.minimal:
             assert verdict is True, f"{members} without {member}"
         else:  # explain said it could not prove this one; it must not be provably needless
             assert verdict is not False, f"{members} without {member}"
-    assert_fix_works(data, explanation.fix)
+    assert_fix_works(data, explanation.fix, DETERMINISTIC_FIX)
+
+
+def test_deterministic_explanations_repeat() -> None:
+    """The same scenario explained twice in deterministic time: the same rules, messages,
+    fix and minimality, whatever else the machine is doing."""
+    scenario = CASES[3].scenario
+    first = explain(scenario, time_limit_s=10.0, deterministic=True)
+    second = explain(scenario, time_limit_s=10.0, deterministic=True)
+    assert first is not None
+    assert second is not None
+    assert (first.members, first.details, first.fix, first.minimal) == (
+        second.members,
+        second.details,
+        second.fix,
+        second.minimal,
+    )
 
 
 # ----- command line ------------------------------------------------------------------

@@ -8,6 +8,8 @@ checker (and lists exactly the checker's H15 waivers). Either side may be the on
 
 from __future__ import annotations
 
+import pytest
+
 from periodize.check import check, waived_weeks
 from periodize.loading import scenario_from_text
 from periodize.plan import Plan
@@ -56,6 +58,7 @@ def test_h05_recovery_week_with_hi_zero_pinned_tempo() -> None:
     assert not plan.has_plan or violations(scenario, plan) == []
 
 
+@pytest.mark.slow
 def test_h05_recovery_week_with_hi_zero_free() -> None:
     """No pin, default objective: the systems balance (S1) wants some anaerobic work, the model
     lets week 2 take one hard session, and the checker rejects the plan with the same H05

@@ -14,6 +14,7 @@ from periodize import check, load_scenario, solve
 from periodize.solve import Progress, SolveOptions
 
 
+@pytest.mark.slow
 def test_solve_keeps_the_constructed_plan_when_the_full_model_finds_none_in_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

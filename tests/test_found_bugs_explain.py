@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import CliResult
@@ -42,6 +43,7 @@ def case(name: str) -> Case:
     return found
 
 
+@pytest.mark.slow
 def test_explain_does_not_report_an_unproven_scenario_as_feasible() -> None:
     """BUG: `shrink`'s first check (all rules, presolve off) runs for at most CHECK_TIME_S
     = 5 s whatever ``time_limit_s`` is; when it ends UNKNOWN, explain returns None, which
@@ -50,6 +52,7 @@ def test_explain_does_not_report_an_unproven_scenario_as_feasible() -> None:
     assert explain(scenario, time_limit_s=30) is not None
 
 
+@pytest.mark.slow
 def test_cli_explain_does_not_call_an_infeasible_scenario_feasible(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
@@ -156,6 +159,7 @@ RACE_WITH_NO_HARD_SESSIONS = data_of(
 )
 
 
+@pytest.mark.slow
 def test_h05_race_week_message_says_the_race_counts_and_offers_a_fix() -> None:
     """BUG: the set is {H05 week 1} (right), but the message "H05 allows at most 0 hard
     sessions" never says that the race is counted as the week's hard session, so the week

@@ -22,6 +22,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import assume, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -73,6 +74,7 @@ def _assert_no_plan(plan: Plan) -> None:
 # 1 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1.0))
 @given(scenarios())
 def test_solved_plan_passes_the_checker(scenario: Scenario) -> None:
@@ -88,6 +90,7 @@ def test_solved_plan_passes_the_checker(scenario: Scenario) -> None:
 # 2 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1.0))
 @given(
     st.one_of(
@@ -137,6 +140,7 @@ def _rank(plan: Plan) -> tuple[int, int]:
     return plan.objective_terms.get("S0", 0), plan.stats.objective
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.8))
 @given(widened())
 def test_more_minutes_never_hurt(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -161,6 +165,7 @@ def test_more_minutes_never_hurt(pair: tuple[dict[str, Any], dict[str, Any]]) ->
 # 4 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.8))
 @given(scenarios())
 def test_deterministic_solves_are_identical(scenario: Scenario) -> None:
@@ -173,6 +178,7 @@ def test_deterministic_solves_are_identical(scenario: Scenario) -> None:
 # 5 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.8))
 @given(scenarios())
 def test_plan_json_round_trip_checks_the_same(scenario: Scenario) -> None:
@@ -189,6 +195,7 @@ def test_plan_json_round_trip_checks_the_same(scenario: Scenario) -> None:
 TRACEBACK_TEXT = ("Traceback (most recent call last)", 'File "', "Error:", "\n  File ")
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(20))
 @given(mangled_dicts())
 def test_loader_raises_only_input_errors(data: Any) -> None:
@@ -212,6 +219,7 @@ def test_loader_raises_only_input_errors(data: Any) -> None:
 # 7 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(0.5))
 @given(scenarios(max_weeks=max(3, MAX_WEEKS), with_pins=False), st.data())
 def test_a_missed_week_never_locks_h10(scenario: Scenario, data: st.DataObject) -> None:

@@ -242,6 +242,7 @@ def test_body_over_the_limit_is_413(server: RunningServer) -> None:
     assert httpx.get(f"{server.url}/v1/healthz").status_code == 200
 
 
+@pytest.mark.slow
 def test_async_client_solves_concurrently(server: RunningServer, half: Scenario) -> None:
     async def both() -> list[Plan]:
         async with AsyncClient(server.url) as client:
@@ -261,6 +262,7 @@ def test_async_client_solves_concurrently(server: RunningServer, half: Scenario)
 # ----- jobs ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_job_reports_progress_then_the_plan(client: Client, half: Scenario) -> None:
     job = client.submit(half, time_limit_s=3)
     assert job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -278,6 +280,7 @@ def test_job_reports_progress_then_the_plan(client: Client, half: Scenario) -> N
     assert done.finished_at >= done.started_at >= done.created_at
 
 
+@pytest.mark.slow
 def test_cancelling_a_running_job_returns_the_best_plan_so_far(
     client: Client, half: Scenario
 ) -> None:
@@ -326,6 +329,7 @@ def test_full_queue_is_503_with_retry_after_and_queued_jobs_cancel(
         assert client.health().running == 0
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_job_and_the_server_goes_on(
     small: RunningServer, half: Scenario, strict: Scenario
 ) -> None:
@@ -346,6 +350,7 @@ def test_a_worker_that_dies_fails_its_job_and_the_server_goes_on(
         assert small.app.state.pool.worker_pids != pids
 
 
+@pytest.mark.slow
 def test_a_task_that_runs_past_its_allowance_is_stopped(small: RunningServer) -> None:
     """An explanation ignores SIGINT; 104 weeks take it well past 0.1 s, so its worker is
     killed: 422 with the reason, and the next request gets a fresh worker."""
@@ -487,6 +492,7 @@ def test_with_a_key_every_endpoint_but_health_needs_it(
     assert not any(KEY in line for line in caplog.text.splitlines())
 
 
+@pytest.mark.slow
 def test_a_worker_is_replaced_after_its_quota_of_jobs(
     guarded: RunningServer, strict: Scenario
 ) -> None:
@@ -540,6 +546,7 @@ def is_running(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_periodize_serve_runs_and_stops_on_sigterm(tmp_path: Path) -> None:
     """`periodize serve` with a key file: it serves, logs JSON lines without the key, and
     on SIGTERM shuts down gracefully (its workers end) before SIGTERM ends it."""
@@ -600,6 +607,7 @@ OPERATIONS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the valid bodies
 def test_the_served_openapi_holds(

@@ -122,6 +122,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_adding_what_a_shortfall_names_removes_it(case: str) -> None:
     """Every shortfall of the week names its need; adding all of them (each on days of its
@@ -141,6 +142,7 @@ def test_adding_what_a_shortfall_names_removes_it(case: str) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_fix_is_the_stated_minutes_not_fewer() -> None:
     """A slot ten minutes shorter than the message states leaves the shortfall in place:
     the stated minutes are the real threshold, not a generous guess."""

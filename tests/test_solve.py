@@ -178,6 +178,7 @@ def test_objective_terms_add_up(small_plan: Plan) -> None:
     assert abs(small_plan.stats.objective - weighted) <= 5
 
 
+@pytest.mark.slow
 def test_soft_terms_split_by_week() -> None:
     """Each soft term is the sum of its weekly parts, and a week's S2 part is that week's
     own distance to the target load (SCALE x |load - target|) in a solved model."""

@@ -22,14 +22,24 @@ from icalendar import Calendar
 from rich.console import Console
 
 from conftest import SCENARIOS, CliResult
+from periodize.check import check
 from periodize.cli import SolveStatus
 from periodize.loading import load_scenario
-from periodize.plan import Plan
+from periodize.plan import Conflict, Plan, Shortfall, Status
 from periodize.scenario import Scenario
 from periodize.solve import Progress, SolveOptions, solve
 from periodize.views import html, ics, markdown, table
-from periodize.views.figures import gap_text, kind_label, load_caps, terrain_band
+from periodize.views.figures import (
+    count,
+    gap_text,
+    grouped_shortfalls,
+    kind_label,
+    load_caps,
+    ranges_text,
+    terrain_band,
+)
 from periodize.vocabulary import Slot
+from plan_builder import PlanBuilder, make_scenario
 
 HALF_MARATHON = SCENARIOS / "half-marathon-8-weeks.yaml"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -64,10 +74,12 @@ def test_table_lists_every_session_by_day(scenario: Scenario, plan: Plan) -> Non
             assert "rest" in row
 
 
-def test_table_footer_states_status_and_gap(scenario: Scenario, plan: Plan) -> None:
-    text = table.to_text(scenario, plan)
-    assert f"{plan.scenario}: {plan.status.value}; objective {plan.stats.objective}" in text
-    assert "gap " in text
+def test_table_coach_section_states_status_and_gap(scenario: Scenario, plan: Plan) -> None:
+    text = table.to_text(scenario, plan, coach=True)
+    assert (
+        f"Solve: {plan.status.value}; gap {gap_text(plan)}; objective {plan.stats.objective}"
+        in text
+    )
     for shortfall in plan.shortfalls:
         assert shortfall.rule in text
 
@@ -109,18 +121,24 @@ def test_markdown_lists_every_session(scenario: Scenario, plan: Plan) -> None:
     )
 
 
-def test_markdown_states_weeks_status_and_shortfalls(scenario: Scenario, plan: Plan) -> None:
+def test_markdown_states_weeks_and_shortfalls(scenario: Scenario, plan: Plan) -> None:
     text = markdown.render(scenario, plan)
     assert text.startswith(f"# {plan.scenario}\n")
-    assert f"**Status:** {plan.status.value}, gap " in text
     for week in plan.weeks:
         assert f"## Week {week.index} · {week.phase.value}" in text
-        band = terrain_band(scenario, week)
+        band = terrain_band(scenario, plan, week)
         if band is not None:
             assert band.text() in text
     for shortfall in plan.shortfalls:
-        assert f"- **{shortfall.rule}**" in text
-        assert shortfall.message in text
+        assert f"({shortfall.rule}, week" in text
+        assert shortfall.message.split(": ", 1)[1] in text
+
+
+def test_markdown_coach_section_states_status_and_gap(scenario: Scenario, plan: Plan) -> None:
+    athlete, coach = markdown.render(scenario, plan), markdown.render(scenario, plan, coach=True)
+    assert "Status" not in athlete
+    assert coach.startswith(athlete.rstrip("\n"))
+    assert f"**Status:** {plan.status.value}, gap {gap_text(plan)}" in coach
 
 
 def test_markdown_escapes_table_cells() -> None:
@@ -178,6 +196,7 @@ def _uids_by_session(text: str) -> dict[tuple[dt.date, Slot], str]:
     }
 
 
+@pytest.mark.slow
 def test_ics_uids_are_stable_across_solves(scenario: Scenario, plan: Plan) -> None:
     first = ics.render(scenario, solve(scenario, DETERMINISTIC))
     second = ics.render(scenario, solve(scenario, DETERMINISTIC))
@@ -244,7 +263,7 @@ def test_cli_rejects_a_bad_slot_time(solved_cli: Callable[..., CliResult]) -> No
 
 
 def test_html_is_self_contained(scenario: Scenario, plan: Plan) -> None:
-    page = html.render(scenario, plan)
+    page = html.render(scenario, plan, coach=True)
     assert '<meta name="viewport"' in page
     assert "<script" not in page
     assert "@import" not in page
@@ -297,7 +316,7 @@ return {width: box.width, height: box.height, marks: marks};
 
 def test_html_in_a_browser(browser: Any, scenario: Scenario, plan: Plan, tmp_path: Path) -> None:
     page = tmp_path / "plan.html"
-    page.write_text(html.render(scenario, plan), encoding="utf-8")
+    page.write_text(html.render(scenario, plan, coach=True), encoding="utf-8")
     browser.set_window_size(1280, 900)
     browser.get(page.as_uri())
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -356,3 +375,143 @@ def test_live_status_reports_elapsed_best_bound_and_gap() -> None:
     line = status.__rich__()
     assert line.startswith("objective: ")
     assert "best 200, bound 150, gap 25.0%" in line
+
+
+# ---------------------------------------------------------------------------- two readers
+
+#: Words of the solver, not of training: none may reach the athlete's views.
+SOLVER_WORDS = re.compile(
+    r"\b(objective|bound|gap|optimal|feasible|infeasible|worker|workers|S[0-6]|None)\b"
+)
+
+
+def _visible_text(page: str) -> str:
+    """The words an HTML page shows: no style block, no tags."""
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def _athlete_views(scenario: Scenario, plan: Plan) -> dict[str, str]:
+    return {
+        "table": table.to_text(scenario, plan, width=200),
+        "md": markdown.render(scenario, plan),
+        "ics": ics.render(scenario, plan),
+        "html": _visible_text(html.render(scenario, plan)),
+    }
+
+
+def test_athlete_views_speak_training_not_solver(scenario: Scenario, plan: Plan) -> None:
+    for name, text in _athlete_views(scenario, plan).items():
+        assert SOLVER_WORDS.findall(text) == [], name
+    coach = _visible_text(html.render(scenario, plan, coach=True))
+    assert "Coach's notes" in coach
+    assert plan.status.value in coach
+
+
+def _weekend_scenario(**changes: Any) -> Scenario:
+    """Four weeks (base, base, build, build) without a race."""
+    return make_scenario({"weeks": 4, **changes})
+
+
+def _phase_plan(scenario: Scenario) -> Plan:
+    """Base week 1 all road (100 %), base week 2 mostly trail (38 %): 69 % over the base
+    phase, inside its 65-75 % band though week 1 alone is not."""
+    builder = PlanBuilder(scenario).add(1, "road_easy", 60).add(3, "road_easy", 60)
+    builder.add(8, "road_easy", 45).add(10, "trail_easy", 75)
+    return builder.build()
+
+
+@pytest.mark.parametrize("scope", ["phase", "week"])
+def test_views_judge_the_terrain_band_as_the_checker_does(scope: str) -> None:
+    scenario = _weekend_scenario(rules={"ratio_scope": scope})
+    plan = _phase_plan(scenario)
+    h15 = [v for v in check(scenario, plan) if v.rule == "H15"]
+    first = terrain_band(scenario, plan, plan.weeks[0])
+    assert first is not None
+    # Week 1 is outside its band on its own; over the phase the share is 165/240.
+    assert first.share == 1.0
+    assert first.judged_share == (165 / 240 if scope == "phase" else 1.0)
+    assert first.within is (scope == "phase")
+    assert (h15 == []) is (scope == "phase")
+    text = markdown.render(scenario, plan)
+    page = html.render(scenario, plan)
+    if scope == "phase":
+        assert "road 100% this week, 69% over the base phase (band 65%-75%), within" in text
+        assert "outside the band" not in text
+        assert " outside" not in page.split('id="chart-terrain"')[1].split("</svg>")[0]
+        assert 'class="phase-share"' in page
+    else:
+        assert "road 100% (band 65%-75%), outside the band" in text
+        assert "share measure-road outside" in page
+
+
+def test_repeated_shortfalls_are_one_line_naming_the_weeks() -> None:
+    scenario = _weekend_scenario()
+    plan = (
+        PlanBuilder(scenario)
+        .add(1, "road_easy", 60)
+        .build(
+            shortfalls=[
+                Shortfall(
+                    rule="H08", week=week, message=f"week {week}: 0 hikes, H08 wants 1: no trail"
+                )
+                for week in (1, 2, 3)
+            ]
+            + [Shortfall(rule="H14", week=2, message="week 2: no long session, H14 wants one: x")]
+        )
+    )
+    groups = grouped_shortfalls(plan)
+    assert [(g.rule, g.weeks, g.message) for g in groups] == [
+        ("H08", (1, 2, 3), "0 hikes, H08 wants 1: no trail"),
+        ("H14", (2,), "no long session, H14 wants one: x"),
+    ]
+    text = markdown.render(scenario, plan)
+    assert "- **Hikes** (H08, weeks 1-3): 0 hikes, H08 wants 1: no trail" in text
+    assert text.count("0 hikes") == 1
+    assert "- **Long session** (H14, week 2): no long session" in text
+    lines = table.to_text(scenario, plan, width=200)
+    assert "Hikes (H08), weeks 1-3: 0 hikes" in lines
+    assert _visible_text(html.render(scenario, plan)).count("0 hikes") == 1
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    assert count(1, "rest day") == "1 rest day"
+    assert count(2, "rest day") == "2 rest days"
+    assert count(0, "session") == "0 sessions"
+    assert ranges_text([9, 3, 5, 6, 7, 4]) == "3-7, 9"
+    assert ranges_text([1, 2, 5]) == "1, 2, 5"
+    scenario = _weekend_scenario()
+    plan = PlanBuilder(scenario).add(1, "road_easy", 60).build()
+    for text in (table.to_text(scenario, plan), markdown.render(scenario, plan)):
+        assert "1 session" in text
+        assert "1 sessions" not in text
+        assert "1 rest days" not in text
+
+
+def test_a_plan_without_days_says_why_in_every_view() -> None:
+    scenario = _weekend_scenario()
+    plan = Plan(
+        scenario=scenario.name,
+        status=Status.INFEASIBLE,
+        conflicts=(Conflict(rules=("H04", "H07"), week=1, message="week 1: 5 rest days"),),
+    )
+    views = _athlete_views(scenario, plan)
+    for name in ("table", "md", "html"):
+        assert "No plan fits these weeks" in views[name] or "no plan fits" in views[name], name
+        assert "Rest days (H04), Sessions per week (H07)" in views[name], name
+        assert SOLVER_WORDS.findall(views[name]) == [], name
+    coach = table.to_text(scenario, plan, coach=True)
+    assert "Solve: infeasible;" in coach
+    assert "None" not in coach
+    assert "0 weeks" not in views["md"]
+
+
+def test_html_without_runs_says_so_instead_of_a_blank_chart() -> None:
+    scenario = _weekend_scenario()
+    plan = PlanBuilder(scenario).add(1, "hike_easy", 60).add(9, "bike_easy", 60).build()
+    page = html.render(scenario, plan)
+    assert 'id="chart-terrain"' not in page
+    assert "No runs in this plan" in page
+    with_runs = html.render(scenario, _phase_plan(scenario))
+    assert 'id="chart-terrain"' in with_runs
+    assert "No runs in this plan" not in with_runs

@@ -1,59 +1,122 @@
 """The ``periodize`` command line: thin click commands over the library.
 
-Exit codes (plan.md): 0 a plan or a passing check; 1 a check that found violations;
-2 an input error; 3 an infeasible scenario; 4 no plan within the time limit.
+Exit codes (`periodize.exit_codes`): 0 a plan or a passing check; 1 a check that found
+violations; 2 an input error; 3 an infeasible scenario; 4 no plan within the time limit.
 Data goes to stdout, messages to stderr, never a traceback for bad input.
+
+The library (pydantic, OR-Tools, the views) is imported inside the commands that use
+it, and ``batch`` and ``serve`` when they run, so that ``periodize --version`` and
+``--help`` answer at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import importlib
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
-from rich.console import Console
 
-from periodize.batch import batch_command
-from periodize.check import check
-from periodize.explain import explain, explain_day
-from periodize.loading import InputError, load_log, load_plan, load_scenario
-from periodize.plan import Plan, Status
-from periodize.replan import replan
-from periodize.scenario import Scenario
-from periodize.service.command import serve
-from periodize.solve import Progress, ProgressHook, SolveOptions
-from periodize.solve import solve as solve_scenario
-from periodize.views import html as html_view
-from periodize.views import ics as ics_view
-from periodize.views import markdown as markdown_view
-from periodize.views import table as table_view
-from periodize.vocabulary import WEEKDAYS, Slot
+from periodize.errors import InputError
+from periodize.exit_codes import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+)
+from periodize.output import (
+    DETAILS,
+    FORMATS,
+    Detail,
+    Format,
+    RenderOptions,
+    choose_format,
+    render_plan,
+    write_atomically,
+)
+from periodize.vocabulary import WEEKDAYS, Phase, Slot
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
+if TYPE_CHECKING:
+    from periodize.calendar import Week
+    from periodize.plan import Plan
+    from periodize.scenario import Scenario
+    from periodize.solve import Progress, ProgressHook, SolveOptions
+
+ENV_PREFIX = "PERIODIZE_"
+"""Options that name an environment variable take their default from it
+(``PERIODIZE_TIME_LIMIT=60``); the command line's own option wins."""
 
 
-def fail(message: str, code: int = EXIT_INPUT) -> None:
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     """Print ``message`` to stderr and exit with ``code``."""
     click.echo(message, err=True)
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandGroup(click.Group):
+    """The ``periodize`` group. ``batch`` and ``serve`` live in their own packages and pull
+    in Dask and the service when imported, so they are imported when run; the group's
+    help lists them from the one-line summaries here."""
+
+    lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "batch": (
+            "periodize.batch.command",
+            "batch_command",
+            "Solve every scenario of DIR|GLOB... in parallel, each into OUT/NAME/.",
+        ),
+        "serve": ("periodize.service.command", "serve", "Serve the HTTP API until interrupted."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attribute, _ = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][2]))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit=formatter.width)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=_CommandGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="periodize")
 def cli() -> None:
     """Optimal multi-week hybrid training plans: road, trail, hiking, cross-training.
 
+    New here? `periodize example` lists scenarios to start from; `periodize example NAME
+    -o mine.yaml` writes one to edit; `periodize solve mine.yaml -o plan.json` solves it;
+    `periodize render mine.yaml plan.json -o plan.md` (or .ics, .html) shows that same
+    plan to the athlete.
+
     Exit codes: 0 plan found or check passed; 1 check found violations; 2 bad input;
     3 infeasible scenario; 4 no plan within the time limit.
     """
+
+
+# ----- validate, schema, example ---------------------------------------------------------
 
 
 @cli.command()
@@ -63,6 +126,8 @@ def validate(scenarios: Sequence[str]) -> None:
 
     Prints one line per file; exits 2 if any file is invalid.
     """
+    from periodize.loading import load_scenario
+
     invalid = 0
     for source in scenarios:
         try:
@@ -76,12 +141,26 @@ def validate(scenarios: Sequence[str]) -> None:
         sys.exit(EXIT_INPUT)
 
 
+def phase_outline(calendar: Sequence[Week]) -> str:
+    """The phases as week ranges, then the recovery weeks: ``weeks 1-6 base, 7-12 build,
+    13-15 peak, 16 taper; recovery weeks 4, 8, 12``."""
+    runs: list[tuple[Phase, int, int]] = []
+    for week in calendar:
+        if runs and runs[-1][0] is week.phase:
+            runs[-1] = (week.phase, runs[-1][1], week.index)
+        else:
+            runs.append((week.phase, week.index, week.index))
+    spans = [f"{first}-{last}" if last > first else f"{first}" for _, first, last in runs]
+    named = [f"{span} {run[0].value}" for span, run in zip(spans, runs, strict=True)]
+    text = "weeks " + ", ".join(named)
+    recovery = [str(week.index) for week in calendar if week.recovery]
+    if recovery:
+        text += f"; recovery week{'s' if len(recovery) > 1 else ''} {', '.join(recovery)}"
+    return text
+
+
 def describe(scenario: Scenario) -> str:
     """A one-line summary: horizon, phases, availability and terrain."""
-    phases: list[str] = []
-    for week in scenario.calendar:
-        tag = week.phase.value[0].upper() + ("r" if week.recovery else "")
-        phases.append(tag)
     available = [
         f"{day.value} {slots.minutes_text()}"
         for day, slots in sorted(
@@ -96,9 +175,55 @@ def describe(scenario: Scenario) -> str:
     goal = f"{race.kind.value} race {race.distance_km:g} km on {race.date}" if race else "no race"
     return (
         f"{scenario.name!r}: {scenario.horizon_weeks} weeks from {scenario.start} ({goal}); "
-        f"phases {' '.join(phases)}; availability {', '.join(available) or 'none'}; "
+        f"{phase_outline(scenario.calendar)}; availability {', '.join(available) or 'none'}; "
         f"terrain {terrains or 'none'}"
     )
+
+
+@cli.command()
+def schema() -> None:
+    """Print the scenario JSON Schema."""
+    import json
+
+    from periodize.scenario import Scenario
+
+    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the scenario here instead of to stdout (never over an existing file).",
+)
+@click.option("--force", is_flag=True, help="With -o: overwrite an existing file.")
+def example(name: str | None, output: Path | None, force: bool) -> None:
+    """Write a shipped scenario to start your own from; without NAME, list them.
+
+    `periodize example` lists the shipped scenarios and who each is about; `periodize
+    example NAME -o mine.yaml` writes one (never over an existing file). Each file opens
+    with comments saying who the athlete is; edit the name, dates, availability, terrain
+    and goal, then `periodize validate` and `periodize solve` it.
+    """
+    from periodize.examples import example_names, example_summary, example_text
+
+    if name is None:
+        for known in example_names():
+            click.echo(f"{known}: {example_summary(example_text(known))}")
+        return
+    text = example_text(name)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        fail(f"{output} exists: choose another name, or add --force to overwrite it")
+    write_atomically(output, text)
+    click.echo(f"wrote {output}: edit it, then `periodize solve {output}`", err=True)
+
+
+# ----- options shared by the commands that print a plan -----------------------------------
 
 
 class SolveStatus:
@@ -132,115 +257,201 @@ def _live_progress(quiet: bool) -> Iterator[ProgressHook | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+
     status = SolveStatus()
     with Console(stderr=True).status(status):
         yield status.report
 
 
 def _clock_option(_context: click.Context, parameter: click.Parameter, value: str) -> dt.time:
+    from periodize.views.ics import parse_clock
+
     try:
-        return ics_view.parse_clock(value)
+        return parse_clock(value)
     except ValueError as error:
         raise click.BadParameter(str(error), param=parameter) from None
 
 
-def render_plan(
-    output_format: str,
-    scenario: Scenario,
-    plan: Plan,
-    *,
-    slot_times: Mapping[Slot, dt.time] | None = None,
-) -> str:
-    """``plan`` as text in ``output_format`` (table, json, md, ics or html)."""
-    if output_format == "json":
-        return plan.to_json() + "\n"
-    if output_format == "md":
-        return markdown_view.render(scenario, plan)
-    if output_format == "ics":
-        return ics_view.render(scenario, plan, slot_times=slot_times)
-    if output_format == "html":
-        return html_view.render(scenario, plan)
-    return table_view.to_text(scenario, plan, width=shutil.get_terminal_size().columns)
-
-
-def _plan_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options of every command that solves and prints a plan (solve, replan)."""
-    options = [
-        click.option(
-            "--format",
-            "output_format",
-            type=click.Choice(["table", "json", "md", "ics", "html"]),
-            default="table",
-            show_default=True,
-            help="How to print the plan: terminal table, JSON, Markdown, iCalendar, or a "
-            "self-contained HTML report.",
-        ),
-        click.option(
-            "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here."
-        ),
-        click.option(
-            "--time-limit",
-            type=click.FloatRange(min=0.1),
-            default=30.0,
-            show_default=True,
-            help="Seconds for the whole solve.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            default=None,
-            help="CP-SAT workers (default: the machine's cores).",
-        ),
-        click.option("--seed", type=int, default=1, show_default=True, help="Random seed."),
-        click.option(
-            "--deterministic",
-            is_flag=True,
-            help="One worker and a deterministic time limit: the same input gives the same "
-            "plan, byte for byte.",
-        ),
-        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
-        click.option(
-            "--am-time",
-            default="07:00",
-            show_default=True,
-            callback=_clock_option,
-            help="--format ics: when am sessions start (HH:MM).",
-        ),
-        click.option(
-            "--pm-time",
-            default="18:00",
-            show_default=True,
-            callback=_clock_option,
-            help="--format ics: when pm sessions start (HH:MM).",
-        ),
-    ]
+def _apply(command: Callable[..., None], options: Sequence[Callable[..., Any]]) -> Any:
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def _format_help() -> str:
+    names = "; ".join(
+        f"{entry.name} ({', '.join(entry.extensions)}): {entry.summary}"
+        for entry in FORMATS.values()
+    )
+    return (
+        f"How to write the plan: {names}. Default: what -o's extension says, else table. "
+        "A --format that contradicts -o's extension is refused."
+    )
+
+
+def _view_options(command: Callable[..., None]) -> Any:
+    """The options of every command that writes a plan out (solve, replan, render)."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(list(FORMATS)),
+                default=None,
+                help=_format_help(),
+            ),
+            click.option(
+                "--output",
+                "-o",
+                "outputs",
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Write here, atomically, in the format its extension names; repeat to "
+                "write one plan in several formats (-o plan.json -o plan.md -o plan.ics).",
+            ),
+            click.option(
+                "--detail",
+                type=click.Choice(DETAILS),
+                default="athlete",
+                show_default=True,
+                envvar=f"{ENV_PREFIX}DETAIL",
+                show_envvar=True,
+                help="athlete: the plan in training words; coach: add a coach's section with "
+                "the solve's status, gap and soft terms (table, md, html).",
+            ),
+            _slot_time_option(Slot.AM, "07:00"),
+            _slot_time_option(Slot.PM, "18:00"),
+        ],
+    )
+
+
+def _slot_time_option(slot: Slot, default: str) -> Callable[..., Any]:
+    """``--am-time`` or ``--pm-time``: when the calendar's sessions of ``slot`` start."""
+    return click.option(
+        f"--{slot.value}-time",
+        default=default,
+        show_default=True,
+        callback=_clock_option,
+        envvar=f"{ENV_PREFIX}{slot.value.upper()}_TIME",
+        show_envvar=True,
+        help=f"ics: when {slot.value} sessions start (HH:MM).",
+    )
+
+
+def _time_limit_option(help_text: str) -> Callable[..., Any]:
+    return click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        envvar=f"{ENV_PREFIX}TIME_LIMIT",
+        show_envvar=True,
+        help=help_text,
+    )
+
+
+def _solver_options(command: Callable[..., None]) -> Any:
+    """The options of every command that solves (solve, replan)."""
+    return _apply(
+        command,
+        [
+            _time_limit_option("Seconds for the whole solve."),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=None,
+                envvar=f"{ENV_PREFIX}WORKERS",
+                show_envvar=True,
+                help="CP-SAT workers (default: the machine's cores).",
+            ),
+            click.option(
+                "--seed",
+                type=int,
+                default=1,
+                show_default=True,
+                envvar=f"{ENV_PREFIX}SEED",
+                show_envvar=True,
+                help="Random seed.",
+            ),
+            click.option(
+                "--deterministic",
+                is_flag=True,
+                help="One worker and a deterministic time limit: the same input gives the same "
+                "plan, byte for byte.",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class PlanOutput:
-    """Where and how a solving command prints its plan."""
+    """Where and how a command writes its plan: each target's format and file (None for
+    stdout), who the views are for, and the slots' start times."""
 
-    output_format: str
-    output: Path | None
+    targets: tuple[tuple[Format, Path | None], ...]
+    detail: Detail
     am_time: dt.time
     pm_time: dt.time
+
+    @classmethod
+    def of(
+        cls,
+        output_format: str | None,
+        outputs: Sequence[Path],
+        detail: Detail,
+        am_time: dt.time,
+        pm_time: dt.time,
+    ) -> PlanOutput:
+        """The targets of ``--format`` and ``-o``; an `InputError` when a file's extension
+        names no format or contradicts ``--format`` (raised before any solve)."""
+        paths: Sequence[Path | None] = outputs or [None]
+        targets = tuple((choose_format(output_format, path), path) for path in paths)
+        return cls(targets, detail, am_time, pm_time)
+
+    def options(self, width: int) -> RenderOptions:
+        return RenderOptions(
+            slot_times={Slot.AM: self.am_time, Slot.PM: self.pm_time},
+            detail=self.detail,
+            width=width,
+        )
+
+
+def write_plan(scenario: Scenario, plan: Plan, out: PlanOutput) -> None:
+    """Render ``plan`` for every target, then write them: files atomically, stdout as
+    text (the table in colour on a terminal). Every view is rendered before any file is
+    written, so a failing view leaves no file behind."""
+    terminal = shutil.get_terminal_size().columns
+    rendered = [
+        (fmt, path, render_plan(scenario, plan, fmt.name, out.options(100 if path else terminal)))
+        for fmt, path in out.targets
+    ]
+    for fmt, path, content in rendered:
+        if path is not None:
+            write_atomically(path, content)
+        elif fmt.name == "table" and sys.stdout.isatty():
+            from rich.console import Console
+
+            from periodize.views import table as table_view
+
+            Console().print(table_view.render(scenario, plan, coach=out.detail == "coach"))
+        elif isinstance(content, bytes):
+            if sys.stdout.isatty():
+                fail(f"{fmt.name} is a binary format: write it to a file with -o")
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+        else:
+            click.echo(content, nl=False)
 
 
 def _emit(scenario: Scenario, plan: Plan, out: PlanOutput, time_limit: float) -> None:
     """Print or write ``plan``, then exit 3 with the explanation when it is infeasible and
     4 when no plan was found in time."""
-    text = render_plan(
-        out.output_format, scenario, plan, slot_times={Slot.AM: out.am_time, Slot.PM: out.pm_time}
-    )
-    if out.output is not None:
-        write_atomically(out.output, text)
-    elif out.output_format == "table" and sys.stdout.isatty():
-        Console().print(table_view.render(scenario, plan))
-    else:
-        click.echo(text, nl=False)
+    from periodize.plan import Status
+
+    write_plan(scenario, plan, out)
     if plan.status is Status.INFEASIBLE:
         lines = [f"{scenario.name}: infeasible: these rules cannot all hold"]
         lines += [f"  {'+'.join(c.rules)}: {c.message}" for c in plan.conflicts]
@@ -252,33 +463,59 @@ def _emit(scenario: Scenario, plan: Plan, out: PlanOutput, time_limit: float) ->
         )
 
 
+def _solve_options(
+    time_limit: float, workers: int | None, seed: int, deterministic: bool
+) -> SolveOptions:
+    from periodize.solve import SolveOptions
+
+    return SolveOptions(
+        time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
+
+
+def solve_scenario(
+    scenario: Scenario, options: SolveOptions, progress: ProgressHook | None = None
+) -> Plan:
+    """`periodize.solve`, the one library call behind ``periodize solve``."""
+    from periodize.solve import solve
+
+    return solve(scenario, options, progress=progress)
+
+
+# ----- solve, replan, render ---------------------------------------------------------------
+
+
 @cli.command()
 @click.argument("scenario_file", metavar="SCENARIO")
-@_plan_options
+@_view_options
+@_solver_options
 def solve(
     scenario_file: str,
-    output_format: str,
-    output: Path | None,
+    output_format: str | None,
+    outputs: tuple[Path, ...],
+    detail: Detail,
+    am_time: dt.time,
+    pm_time: dt.time,
     time_limit: float,
     workers: int | None,
     seed: int,
     deterministic: bool,
     quiet: bool,
-    am_time: dt.time,
-    pm_time: dt.time,
 ) -> None:
     """Solve SCENARIO (a YAML or JSON file, - for stdin) and print the plan.
 
-    Exit codes: 0 plan (optimal or feasible), 2 bad input, 3 infeasible, 4 no plan within
-    the time limit.
+    Keep the plan: `-o plan.json`, then `periodize render SCENARIO plan.json -o plan.md`
+    (or .ics, .html) draws that same plan again without solving. Exit codes: 0 plan
+    (optimal or feasible), 2 bad input, 3 infeasible, 4 no plan within the time limit.
     """
+    from periodize.loading import load_scenario
+
+    out = PlanOutput.of(output_format, outputs, detail, am_time, pm_time)
     scenario = load_scenario(scenario_file)
-    options = SolveOptions(
-        time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
-    )
+    options = _solve_options(time_limit, workers, seed, deterministic)
     with _live_progress(quiet) as progress:
-        plan = solve_scenario(scenario, options, progress=progress)
-    _emit(scenario, plan, PlanOutput(output_format, output, am_time, pm_time), time_limit)
+        plan = solve_scenario(scenario, options, progress)
+    _emit(scenario, plan, out, time_limit)
 
 
 def _date_option(_context: click.Context, parameter: click.Parameter, value: str | None) -> Any:
@@ -290,6 +527,11 @@ def _date_option(_context: click.Context, parameter: click.Parameter, value: str
         raise click.BadParameter(
             f"{value!r} is not a date; use YYYY-MM-DD", param=parameter
         ) from None
+
+
+def _count(number: int, word: str) -> str:
+    """``1 session``, ``2 sessions``."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 @cli.command("replan")
@@ -309,52 +551,85 @@ def _date_option(_context: click.Context, parameter: click.Parameter, value: str
     metavar="YYYY-MM-DD",
     help="The first day to re-plan; the days before it are what LOG says.",
 )
-@_plan_options
+@_view_options
+@_solver_options
 def replan_command(
     scenario_file: str,
     plan_file: str,
     log_file: str,
     today: dt.date,
-    output_format: str,
-    output: Path | None,
+    output_format: str | None,
+    outputs: tuple[Path, ...],
+    detail: Detail,
+    am_time: dt.time,
+    pm_time: dt.time,
     time_limit: float,
     workers: int | None,
     seed: int,
     deterministic: bool,
     quiet: bool,
-    am_time: dt.time,
-    pm_time: dt.time,
 ) -> None:
-    """Re-solve PLAN.json (solved from SCENARIO) from --today on, around what LOG says was
-    done, changing as few future sessions as it can (S5, objective: stability).
+    """Re-plan PLAN.json from --today on, around what LOG says was done.
 
-    The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
+    The days before --today become what LOG says; the rest of the plan (solved from
+    SCENARIO) is solved again, changing as few future sessions as it can (S5, objective:
+    stability). The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
     """
+    from periodize.loading import load_log, load_plan, load_scenario
+    from periodize.matching import ensure_plan_of
+    from periodize.replan import replan
+
+    out = PlanOutput.of(output_format, outputs, detail, am_time, pm_time)
     scenario = load_scenario(scenario_file)
     previous = load_plan(plan_file)
+    ensure_plan_of(scenario, previous, plan_file)
     log = load_log(log_file)
-    options = SolveOptions(
-        time_limit_s=time_limit, workers=workers, seed=seed, deterministic=deterministic
-    )
+    options = _solve_options(time_limit, workers, seed, deterministic)
     with _live_progress(quiet) as progress:
         plan = replan(scenario, previous, log, today, options, progress=progress)
     if not quiet and plan.has_plan:
-        click.echo(f"{len(plan.changes)} session(s) changed from {today} on", err=True)
+        click.echo(f"{_count(len(plan.changes), 'session')} changed from {today} on", err=True)
         for change in plan.changes:
             before, after = change.before or "rest", change.after or "rest"
             click.echo(f"  {change.date} {change.slot}: {before} -> {after}", err=True)
-    _emit(scenario, plan, PlanOutput(output_format, output, am_time, pm_time), time_limit)
+    _emit(scenario, plan, out, time_limit)
+
+
+@cli.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.argument("plan_file", metavar="PLAN.json")
+@_view_options
+def render(
+    scenario_file: str,
+    plan_file: str,
+    output_format: str | None,
+    outputs: tuple[Path, ...],
+    detail: Detail,
+    am_time: dt.time,
+    pm_time: dt.time,
+) -> None:
+    """Write PLAN.json (solved from SCENARIO) in other formats, without solving.
+
+    One plan, every view: `periodize render mine.yaml plan.json -o plan.md -o plan.ics
+    -o plan.html` gives the athlete the same plan three ways. A plan of another scenario
+    (name or dates) is refused. Exits 0, or 2 on bad input.
+    """
+    from periodize.loading import load_plan, load_scenario
+    from periodize.matching import ensure_plan_of
+
+    out = PlanOutput.of(output_format, outputs, detail, am_time, pm_time)
+    scenario = load_scenario(scenario_file)
+    plan = load_plan(plan_file)
+    ensure_plan_of(scenario, plan, plan_file)
+    write_plan(scenario, plan, out)
+
+
+# ----- explain, check ---------------------------------------------------------------------
 
 
 @cli.command("explain")
 @click.argument("scenario_file", metavar="SCENARIO")
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds for finding and shrinking the conflict.",
-)
+@_time_limit_option("Seconds for finding and shrinking the conflict.")
 @click.option(
     "--date",
     "day",
@@ -371,13 +646,18 @@ def replan_command(
 def explain_command(
     scenario_file: str, time_limit: float, day: dt.datetime | None, plan_file: str | None
 ) -> None:
-    """Explain why SCENARIO is infeasible: a minimal set of rules that cannot hold together,
-    with the numbers involved and a checked fix. With --date D, explain that day of a
-    solved plan instead.
+    """Explain why SCENARIO is infeasible, or (--date) why a day of its plan is so.
+
+    Without --date: a minimal set of rules that cannot hold together, with the numbers
+    involved and a checked fix. With --date D: the rules that bind that day of a solved
+    plan and the soft terms it serves.
 
     Exits 0 when the scenario is feasible (or the day was explained), 3 when it is
     infeasible (explanation on stdout).
     """
+    from periodize.explain import explain
+    from periodize.loading import load_scenario
+
     scenario = load_scenario(scenario_file)
     if day is not None:
         explain_one_day(scenario, day.date(), plan_file, time_limit)
@@ -396,10 +676,16 @@ def explain_one_day(
     scenario: Scenario, day: dt.date, plan_file: str | None, time_limit: float
 ) -> None:
     """`periodize explain --date`: solve (or load) the plan, then explain that day."""
+    from periodize.explain import explain_day
+    from periodize.loading import load_plan
+    from periodize.matching import ensure_plan_of
+    from periodize.solve import SolveOptions
+
     if not scenario.start <= day <= scenario.end:
         fail(f"--date {day} is outside the plan ({scenario.start} to {scenario.end})")
     if plan_file is not None:
         plan = load_plan(plan_file)
+        ensure_plan_of(scenario, plan, plan_file)
     else:
         plan = solve_scenario(scenario, SolveOptions(time_limit_s=time_limit))
     if not plan.has_plan:
@@ -428,14 +714,22 @@ def explain_one_day(
 def check_command(
     scenario_file: str, plan_file: str, log_file: str | None, today: dt.date | None
 ) -> None:
-    """Verify PLAN.json against every hard rule of SCENARIO, independently of the solver.
+    """Verify PLAN.json against every hard rule of SCENARIO.
 
-    Prints each violation; exits 0 when there is none, 1 when there are, 2 on bad input.
+    The checker is independent of the solver. Prints each violation; exits 0 when there
+    is none, 1 when there are, 2 on bad input (a plan of another scenario, or a plan with
+    no days, is bad input).
     """
-    scenario = load_scenario(scenario_file)
-    plan = load_plan(plan_file)
+    from periodize.check import check
+    from periodize.loading import load_log, load_plan, load_scenario
+    from periodize.matching import ensure_days, ensure_plan_of
+
     if today is not None and log_file is None:
         fail("--today needs --done LOG (the log of the days before it)")
+    scenario = load_scenario(scenario_file)
+    plan = load_plan(plan_file)
+    ensure_plan_of(scenario, plan, plan_file)
+    ensure_days(plan, plan_file, "check")
     log = load_log(log_file) if log_file is not None else None
     violations = check(scenario, plan, done=log, today=today)
     for violation in violations:
@@ -444,42 +738,16 @@ def check_command(
             where += f" {violation.date}"
         click.echo(f"{violation.rule} {where}: {violation.message}")
     if violations:
-        click.echo(f"{len(violations)} violation(s)", err=True)
+        click.echo(_count(len(violations), "violation"), err=True)
         sys.exit(EXIT_VIOLATIONS)
     click.echo(f"{plan_file}: no violation of any hard rule", err=True)
 
 
-@cli.command()
-def schema() -> None:
-    """Print the scenario JSON Schema."""
-    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
-
-
-cli.add_command(batch_command)
-cli.add_command(serve)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``periodize`` console script."""
+    """Entry point of the ``periodize`` console script (and ``python -m periodize``)."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="periodize")
     except InputError as error:
         fail(str(error))
     except KeyboardInterrupt:
-        fail("interrupted", 130)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder, then rename."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        fail("interrupted", EXIT_INTERRUPTED)

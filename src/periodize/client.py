@@ -19,8 +19,14 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-import httpx
 from pydantic import BaseModel
+
+from periodize.extras import missing_extra_message
+
+try:
+    import httpx
+except ImportError as missing:  # one clear line instead of "No module named httpx"
+    raise ImportError(missing_extra_message("service", "periodize.client", ["httpx"])) from missing
 
 from periodize.log import LogEntry, TrainingLog
 from periodize.plan import Plan

@@ -118,11 +118,20 @@ class Feasibility:
 
 
 def holds_together(
-    scenario: Scenario, keys: Sequence[GuardKey], *, time_limit_s: float = CHECK_TIME_S
+    scenario: Scenario,
+    keys: Sequence[GuardKey],
+    *,
+    time_limit_s: float = CHECK_TIME_S,
+    deterministic: bool = False,
 ) -> bool | None:
     """Whether the rules of ``keys`` (with every other rule switched off) can all hold:
-    True feasible, False infeasible, None unknown within the time limit."""
-    feasibility = Feasibility(scenario, time.perf_counter() + time_limit_s)
+    True feasible, False infeasible, None unknown within the time limit (deterministic
+    seconds with ``deterministic``: the same verdict on a busy machine as on an idle one)."""
+    feasibility = Feasibility(
+        scenario,
+        time.perf_counter() + time_limit_s,
+        deterministic_s=time_limit_s if deterministic else None,
+    )
     status, _ = feasibility.check(list(keys), whole=True)
     if status == cp_model.INFEASIBLE:
         return False
@@ -130,13 +139,20 @@ def holds_together(
 
 
 def minimal_conflict(
-    scenario: Scenario, *, time_limit_s: float = 30.0, history: History | None = None
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    history: History | None = None,
+    deterministic: bool = False,
 ) -> tuple[tuple[GuardKey, ...], bool] | None:
     """The guards of a minimal infeasible set of rules, and whether minimality was proven;
     None when the scenario is feasible (or nothing could be shown in time). With a
-    re-plan's ``history`` the past is a fact: only rules of today's week on are members."""
+    re-plan's ``history`` the past is a fact: only rules of today's week on are members.
+    With ``deterministic`` each check has ``time_limit_s`` deterministic seconds and there
+    is no wall-clock deadline."""
     deadline = time.perf_counter() + time_limit_s
-    return shrink(Feasibility(scenario, deadline, history=history), deadline)
+    limit = time_limit_s if deterministic else None
+    return shrink(Feasibility(scenario, deadline, history=history, deterministic_s=limit), deadline)
 
 
 def shrink(feasibility: Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
@@ -165,18 +181,26 @@ def shrink(feasibility: Feasibility, deadline: float) -> tuple[tuple[GuardKey, .
 
 
 def explain(
-    scenario: Scenario, *, time_limit_s: float = 30.0, history: History | None = None
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    history: History | None = None,
+    deterministic: bool = False,
 ) -> Explanation | None:
     """Explain why ``scenario`` is infeasible; None when it is feasible. With a re-plan's
-    ``history``, why the rest of the plan cannot hold around what was done."""
+    ``history``, why the rest of the plan cannot hold around what was done. With
+    ``deterministic`` every check is limited in deterministic time, never by the clock:
+    the same scenario gets the same explanation however busy the machine."""
     started = time.perf_counter()
-    found = minimal_conflict(scenario, time_limit_s=time_limit_s, history=history)
+    found = minimal_conflict(
+        scenario, time_limit_s=time_limit_s, history=history, deterministic=deterministic
+    )
     if found is None:
         return None
     members, minimal = found
     details = tuple(conflict_of(scenario, key) for key in members)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
-    fix = _checked_fix(scenario, members, left, history)
+    fix = _checked_fix(scenario, members, left, history, deterministic=deterministic)
     return Explanation(members, details, fix, minimal, time.perf_counter() - started)
 
 
@@ -389,12 +413,19 @@ def _override(scenario: Scenario, key: GuardKey) -> tuple[str, dict[str, Any]] |
     return text, data
 
 
-def _feasible(data: dict[str, Any], time_limit_s: float, history: History | None) -> bool:
+def _feasible(
+    data: dict[str, Any], time_limit_s: float, history: History | None, deterministic: bool
+) -> bool:
     try:
         scenario = Scenario.model_validate(data)
     except ValueError:
         return False
-    checker = Feasibility(scenario, time.perf_counter() + time_limit_s, history=history)
+    checker = Feasibility(
+        scenario,
+        time.perf_counter() + time_limit_s,
+        history=history,
+        deterministic_s=time_limit_s if deterministic else None,
+    )
     status, _ = checker.check(sorted(checker.guards), whole=True)
     return status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
 
@@ -404,8 +435,12 @@ def _checked_fix(
     members: Sequence[GuardKey],
     time_limit_s: float,
     history: History | None = None,
+    *,
+    deterministic: bool = False,
 ) -> str | None:
-    """The first relaxation of a member that makes the scenario feasible."""
+    """The first relaxation of a member that makes the scenario feasible (each check
+    within twice a check's time: deterministic seconds with ``deterministic``, and then
+    no deadline on the clock)."""
     deadline = time.perf_counter() + time_limit_s
     tried: set[str] = set()
     proposals = [_override(scenario, key) for key in members]
@@ -419,9 +454,11 @@ def _checked_fix(
         text, data = proposal
         tried.add(text)
         left = deadline - time.perf_counter()
-        if left <= 0:
+        if deterministic:
+            left = CHECK_TIME_S * 2
+        elif left <= 0:
             break
-        if _feasible(data, min(CHECK_TIME_S * 2, left), history):
+        if _feasible(data, min(CHECK_TIME_S * 2, left), history, deterministic):
             return text
     return None
 

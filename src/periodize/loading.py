@@ -19,17 +19,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from periodize.errors import InputError as InputError  # re-exported: callers import it here
 from periodize.log import LogEntry, TrainingLog, log_rows_from_csv
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class InputError(Exception):
-    """Bad input: a file that cannot be read, parsed or validated. Exit code 2."""
-
-    exit_code = 2
 
 
 def read_text(source: str | Path) -> tuple[str, str]:

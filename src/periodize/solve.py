@@ -442,6 +442,7 @@ def _no_plan(
             scenario,
             time_limit_s=max(EXPLAIN_TIME_S, options.time_limit_s),
             history=built.ctx.history,
+            deterministic=options.deterministic,
         )
         if explanation is not None:
             conflicts = explanation.conflicts

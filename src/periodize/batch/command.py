@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.text import Text
 
 from periodize.batch.cluster import connect, local_cluster, run_dask, threads_by_host
-from periodize.batch.jobs import Job, Outcome, SolveSettings, Verdict, usable_cores
+from periodize.batch.jobs import VIEW_FILES, Job, Outcome, SolveSettings, Verdict, usable_cores
 from periodize.batch.local import Activity, run_local
 from periodize.batch.outputs import (
     SUMMARY_FILE,
@@ -34,15 +34,18 @@ from periodize.batch.outputs import (
     read_job,
     write_outcome,
 )
-from periodize.batch.summary import EXIT_INCOMPLETE, exit_code, notes, to_csv, to_table
+from periodize.batch.summary import exit_code, notes, to_csv, to_table
+from periodize.exit_codes import EXIT_INCOMPLETE, EXIT_INTERRUPTED
+from periodize.extras import require_extra
 from periodize.loading import InputError
+from periodize.output import FORMATS as OUTPUT_FORMATS
+from periodize.output import write_atomically
 
 if TYPE_CHECKING:
     from distributed import Client
 
-FORMATS = ("json", "table", "md", "ics", "html")
-EXIT_INTERRUPTED = 130
-"""Exit code after Ctrl-C (128 + SIGINT), as the rest of the command line."""
+FORMATS = tuple(OUTPUT_FORMATS)
+"""What ``--format`` may name: every output format (json is always written)."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,9 @@ def describe_outcome(outcome: Outcome) -> str:
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help="A view to write besides plan.json (repeatable): table (plan.txt), md, ics, html.",
+    help="A view to write besides plan.json (repeatable): "
+    + ", ".join(f"{name} ({VIEW_FILES[name]})" for name in FORMATS if name in VIEW_FILES)
+    + ".",
 )
 @click.option(
     "--jobs",
@@ -270,6 +275,8 @@ def batch_command(
     """
     if scheduler is not None and use_local_cluster:
         raise click.UsageError("--scheduler and --local-cluster exclude each other")
+    if scheduler is not None or use_local_cluster:
+        require_extra("cluster", "--scheduler" if scheduler is not None else "--local-cluster")
     paths = find_scenarios(sources)
     if not paths:
         raise InputError(f"{' '.join(sources)}: no scenario files (.yaml, .yml, .json)")
@@ -414,8 +421,6 @@ def _lost(name: str, path: Path) -> Outcome:
 
 def _summarise(output_dir: Path, outcomes: Sequence[Outcome], *, table: bool, quiet: bool) -> None:
     """Write OUT/summary.csv and, with ``table``, print the summary table on stdout."""
-    from periodize.cli import write_atomically  # cli imports this package
-
     write_atomically(output_dir / SUMMARY_FILE, to_csv(outcomes))
     if table:
         console = Console()

@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from periodize.loading import InputError, scenario_from_text
+from periodize.output import FORMATS, render_plan
 from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 
 PLAN_FILE = "plan.json"
 """The plan JSON of every scenario that was solved (any status)."""
-VIEW_FILES = {"table": "plan.txt", "md": "plan.md", "ics": "plan.ics", "html": "plan.html"}
-"""The file of each view ``--format`` may ask for (json is always written)."""
+VIEW_FILES = {name: entry.file_name for name, entry in FORMATS.items() if name != "json"}
+"""The file of each view ``--format`` may ask for (json is always written): ``plan`` and
+the format's extension (`periodize.output.FORMATS`)."""
 
 CRASH_ONCE_ENV = "PERIODIZE_BATCH_CRASH_ONCE"
 """Test-only hook, ``STEM:MARKER``: the first solve of the scenario whose output name is
@@ -105,7 +107,7 @@ class Outcome:
     worker: str = ""
     attempts: int | None = 1
     message: str = ""
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str | bytes] = field(default_factory=dict)
     resumed: bool = False
 
 
@@ -144,16 +146,16 @@ def solve_job(job: Job, settings: SolveSettings) -> Outcome:
     )
 
 
-def render_files(scenario: Scenario, plan: Plan, formats: tuple[str, ...]) -> dict[str, str]:
+def render_files(
+    scenario: Scenario, plan: Plan, formats: tuple[str, ...]
+) -> dict[str, str | bytes]:
     """The plan JSON and, when there is a plan, each view in ``formats``."""
-    from periodize.cli import render_plan  # cli imports this package: import when used
-
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     if plan.has_plan:
         for view in formats:
             if view in VIEW_FILES:
-                files[VIEW_FILES[view]] = render_plan(view, scenario, plan)
-    files[PLAN_FILE] = render_plan("json", scenario, plan)
+                files[VIEW_FILES[view]] = render_plan(scenario, plan, view)
+    files[PLAN_FILE] = render_plan(scenario, plan, "json")
     return files
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from periodize.batch.jobs import PLAN_FILE, VIEW_FILES, Job, Outcome, Verdict
 from periodize.loading import InputError, read_text
+from periodize.output import write_atomically
 
 RECORD_FILE = "result.json"
 """The completion record of a scenario's folder, written after every other file."""
@@ -79,8 +80,6 @@ def write_outcome(output_dir: Path, outcome: Outcome, digest: str | None) -> Non
     """Write ``outcome``'s files into its folder: views, plan JSON, then the completion
     record. Files of an earlier run that this outcome does not have are removed, and the
     old record goes first, so a folder is never complete with a mix of two runs."""
-    from periodize.cli import write_atomically  # cli imports this package
-
     folder = output_dir / outcome.name
     (folder / RECORD_FILE).unlink(missing_ok=True)
     for stale in (*VIEW_FILES.values(), PLAN_FILE):

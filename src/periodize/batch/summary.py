@@ -10,21 +10,22 @@ from rich import box
 from rich.table import Table
 
 from periodize.batch.jobs import Outcome, Verdict
+from periodize.exit_codes import (
+    EXIT_INCOMPLETE,
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+)
 
 COLUMNS = ("scenario", "status", "objective", "gap", "wall_s", "worker", "attempts", "message")
 """The summary CSV's columns; ``message`` holds the error or explanation on one line."""
-
-EXIT_INCOMPLETE = 5
-"""Exit code of a batch that could not run every scenario: a worker died on every
-attempt, a solve failed unexpectedly, or the cluster could not be reached."""
 
 
 def exit_code(outcomes: Iterable[Outcome]) -> int:
     """0 when every scenario has a plan; otherwise the highest code among them: 2 a bad
     file, 3 an infeasible scenario, 4 no plan within the time limit, 5 a worker lost on
     every attempt or a failed solve."""
-    from periodize.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NO_PLAN, EXIT_OK
-
     codes = {
         Verdict.ERROR: EXIT_INPUT,
         Verdict.INFEASIBLE: EXIT_INFEASIBLE,

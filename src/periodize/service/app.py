@@ -27,6 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -496,7 +497,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         finally:
             await pool.stop()
 
-    app = FastAPI(
+    # FastAPIOffline: Swagger UI (/docs) and ReDoc (/redoc) served from the installed
+    # fastapi-offline package instead of a CDN, so the pages work without the internet.
+    app = FastAPIOffline(
+        static_url="/docs-assets",
         title="periodize",
         version=_package_version(),
         summary="Optimal multi-week hybrid training plans, over HTTP.",

@@ -98,6 +98,9 @@ def serve(
     document at /openapi.json. Ctrl-C or SIGTERM stops the server: running solves are
     interrupted, waiting jobs cancelled, the workers ended.
     """
+    from periodize.extras import require_extra
+
+    require_extra("service", "periodize serve")
     import uvicorn
 
     from periodize.service.app import create_app

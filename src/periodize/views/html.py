@@ -1,8 +1,10 @@
 """The HTML report: one self-contained, offline file (inline CSS, inline SVG, no script, no
 network) with a calendar grid of the whole plan coloured by modality and intensity, and
 charts of weekly load against the target curve (S2) and the progression cap (H09), of
-terrain share against each phase's band (H15), and of the systems each week stimulates;
-status, gap and objective terms on top. Readable on a phone.
+terrain share against each phase's band (H15, judged per week or per phase as the rule
+is), and of the systems each week stimulates; what the plan could not fit, in training
+words. Readable on a phone. The coach's section (status, gap, soft terms) closes the
+page when asked for; each of its blocks is a function and a small template.
 
 The charts are SVG drawn here in Python (`xml.etree` escapes every label); the page around
 them is the Jinja2 template ``templates/report.html.j2``.
@@ -20,15 +22,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from periodize.plan import Plan, Session, WeekSummary
+from periodize.rulebook import rule_title
 from periodize.scenario import Scenario
 from periodize.targets import target_loads
 from periodize.views.figures import (
-    band_exemption,
+    TerrainBand,
+    count,
     gap_text,
+    grouped_shortfalls,
     heart_rate_zone,
     kind_label,
     load_caps,
-    terrain_band,
+    run_minutes,
+    terrain_bands,
     week_days,
 )
 from periodize.vocabulary import ROAD_TERRAINS, SYSTEMS, TRAIL_TERRAINS, Modality, System
@@ -44,16 +50,6 @@ SYSTEM_LABELS: dict[System, str] = {
     System.NEUROMUSCULAR: "neuromuscular",
     System.BALANCE: "balance",
     System.MUSCULOSKELETAL: "musculoskeletal",
-}
-
-#: The soft terms by their names in rules.md.
-TERM_LABELS = {
-    "S0": "recipe misses",
-    "S1": "systems balance",
-    "S2": "load trajectory",
-    "S3": "variety",
-    "S4": "preferences",
-    "S5": "stability",
 }
 
 #: The calendar's colour families: runs split by terrain, the other modalities as they are.
@@ -110,6 +106,8 @@ class WeekRow:
     hard_minutes: int
     sessions: int
     rest_days: int
+    rest_days_text: str
+    sessions_text: str
     band: str
     band_state: str
     days: tuple[DayCell, ...]
@@ -145,17 +143,11 @@ def week_rows(scenario: Scenario, plan: Plan) -> list[WeekRow]:
     """The calendar, week by week, with each week's figures."""
     targets = target_loads(scenario)
     caps = load_caps(scenario, plan)
+    bands = terrain_bands(scenario, plan)
     race_date = scenario.race.date if scenario.race is not None else None
     rows: list[WeekRow] = []
     for position, week in enumerate(plan.weeks):
-        band = terrain_band(scenario, week)
-        exemption = band_exemption(scenario, plan, week)
-        if band is None:
-            band_text, state = "no band", "none"
-        elif exemption is not None:
-            band_text, state = f"{band.text()}, {exemption}", "exempt"
-        else:
-            band_text, state = band.text(), "within" if band.within else "outside"
+        band_text, state = band_state(bands.get(week.index))
         days = tuple(
             DayCell(
                 date=day.date,
@@ -178,12 +170,24 @@ def week_rows(scenario: Scenario, plan: Plan) -> list[WeekRow]:
                 hard_minutes=week.hard_minutes,
                 sessions=week.sessions,
                 rest_days=week.rest_days,
+                rest_days_text=count(week.rest_days, "rest day"),
+                sessions_text=count(week.sessions, "session"),
                 band=band_text,
                 band_state=state,
                 days=days,
             )
         )
     return rows
+
+
+def band_state(band: TerrainBand | None) -> tuple[str, str]:
+    """A week's terrain text and its state: ``none`` (no band), ``exempt``, ``within`` or
+    ``outside`` (judged as H15 judges it: per week, or over the phase)."""
+    if band is None:
+        return "no band", "none"
+    if band.exemption is not None:
+        return band.text(), "exempt"
+    return band.text(), "within" if band.within else "outside"
 
 
 # ---------------------------------------------------------------------------- charts
@@ -354,32 +358,51 @@ def load_chart(weeks: Sequence[WeekRow]) -> Markup:
 
 def terrain_chart(scenario: Scenario, plan: Plan) -> Markup:
     """Each week's terrain share (road or trail, as H15 measures that phase) as a bar over
-    its band, shaded; exempt weeks and weeks without a band in grey."""
+    its band, shaded; exempt weeks and weeks without a band in grey. With ``ratio_scope:
+    phase`` the band holds the phase's share, drawn as a line across the phase's weeks, and
+    a bar is outlined only when its phase is outside the band. An empty string for a plan
+    without runs (there is no share to draw)."""
+    if not any(run_minutes(plan, week).total for week in plan.weeks):
+        return Markup("")
+    bands = terrain_bands(scenario, plan)
     frame = _Frame("chart-terrain", "Terrain share against the phase band", len(plan.weeks), 1.0)
     frame.axes(percent=True)
-    bands = ET.SubElement(frame.svg, "g", {"class": "bands"})
+    shades = ET.SubElement(frame.svg, "g", {"class": "bands"})
     bars = ET.SubElement(frame.svg, "g", {"class": "bars"})
+    phase_lines = ET.SubElement(frame.svg, "g", {"class": "phase-shares"})
     for position, week in enumerate(plan.weeks):
-        band = terrain_band(scenario, week)
-        exemption = band_exemption(scenario, plan, week)
-        if band is None:
-            measure, share, state = "road", week.road_share, "none"
-        else:
-            measure, share = band.measure, band.share
-            state = "exempt" if exemption else ("within" if band.within else "outside")
-            if exemption is None:
+        band = bands.get(week.index)
+        _, state = band_state(band)
+        measure = band.measure if band is not None else "road"
+        share = band.share if band is not None else week.road_share
+        if band is not None and band.exemption is None:
+            ET.SubElement(
+                shades,
+                "rect",
+                {
+                    "class": "band",
+                    "x": _n(frame.x(position)),
+                    "y": _n(frame.y(band.hi)),
+                    "width": _n(frame.slot),
+                    "height": _n(frame.y(band.lo) - frame.y(band.hi)),
+                    "data-week": str(week.index),
+                    "data-lo": f"{band.lo:g}",
+                    "data-hi": f"{band.hi:g}",
+                },
+            )
+            if band.scope.value == "phase":
+                y = _n(frame.y(band.judged_share))
                 ET.SubElement(
-                    bands,
-                    "rect",
+                    phase_lines,
+                    "line",
                     {
-                        "class": "band",
-                        "x": _n(frame.x(position)),
-                        "y": _n(frame.y(band.hi)),
-                        "width": _n(frame.slot),
-                        "height": _n(frame.y(band.lo) - frame.y(band.hi)),
+                        "class": "phase-share",
+                        "x1": _n(frame.x(position)),
+                        "x2": _n(frame.x(position + 1)),
+                        "y1": y,
+                        "y2": y,
                         "data-week": str(week.index),
-                        "data-lo": f"{band.lo:g}",
-                        "data-hi": f"{band.hi:g}",
+                        "data-share": f"{band.judged_share:.4f}",
                     },
                 )
         rect = _bar(
@@ -391,14 +414,11 @@ def terrain_chart(scenario: Scenario, plan: Plan) -> Markup:
             {
                 "class": f"share measure-{measure} {state}",
                 "data-week": str(week.index),
-                "data-share": f"{share:g}",
+                "data-share": f"{share:.4g}",
             },
         )
-        note = f", band {band.lo:.0%}-{band.hi:.0%}" if band is not None else ", no band"
-        ET.SubElement(rect, "title").text = (
-            f"Week {week.index} ({week.phase.value}): {measure} {share:.0%}{note}"
-            + (f" ({exemption})" if exemption and band is not None else "")
-        )
+        note = band.text() if band is not None else f"road {share:.0%}, no band"
+        ET.SubElement(rect, "title").text = f"Week {week.index} ({week.phase.value}): {note}"
     return frame.markup()
 
 
@@ -446,28 +466,64 @@ def _environment() -> Environment:
     )
 
 
-def render(scenario: Scenario, plan: Plan) -> str:
-    """The plan as one self-contained HTML page."""
-    weeks = week_rows(scenario, plan)
+def solve_card(plan: Plan) -> Markup:
+    """The coach's block on how the solve went: status, gap, objective, bound, time."""
+    template = _environment().get_template("coach/solve.html.j2")
+    return Markup(
+        template.render(plan=plan, gap=gap_text(plan), workers=count(plan.stats.workers, "worker"))
+    )
+
+
+def terms_card(plan: Plan) -> Markup:
+    """The coach's block on the soft terms: each one's penalty, named, with a meter."""
     terms = dict(plan.objective_terms)
     largest = max([1, *terms.values()])
+    rows = [
+        (name, rule_title(name).lower(), value, value / largest) for name, value in terms.items()
+    ]
+    return Markup(_environment().get_template("coach/terms.html.j2").render(terms=rows))
+
+
+def coach_blocks(scenario: Scenario, plan: Plan) -> list[Markup]:
+    """The blocks of the coach's section, in order. A new block for coaches is a
+    function rendering its own small template, and one more entry here."""
+    return [solve_card(plan), terms_card(plan)]
+
+
+_SHORTFALL_HEADINGS = {
+    "recipe": "What your weeks could not fit",
+    "waiver": "Terrain mix not judged",
+    "broken_by_log": "Already broken by what was done",
+}
+
+
+def render(scenario: Scenario, plan: Plan, *, coach: bool = False) -> str:
+    """The plan as one self-contained HTML page for the athlete; with ``coach``, the
+    coach's section at the end."""
+    weeks = week_rows(scenario, plan)
+    groups = grouped_shortfalls(plan)
     template = _environment().get_template("report.html.j2")
     return template.render(
         plan=plan,
         scenario=scenario,
         race=scenario.race,
-        gap=gap_text(plan),
         weeks=weeks,
         weekdays=[day.weekday for day in weeks[0].days] if weeks else [],
-        terms=[
-            (name, TERM_LABELS.get(name, ""), value, value / largest)
-            for name, value in terms.items()
+        shortfall_sections=[
+            (heading, [g for g in groups if g.kind == kind])
+            for kind, heading in _SHORTFALL_HEADINGS.items()
+            if any(g.kind == kind for g in groups)
         ],
-        shortfalls=plan.shortfalls,
-        conflicts=plan.conflicts,
+        conflicts=[
+            (", ".join(f"{rule_title(r)} ({r})" for r in c.rules), c.message)
+            for c in plan.conflicts
+        ],
+        sessions=count(len(plan.sessions()), "session"),
+        hours=sum(week.minutes for week in plan.weeks) / 60,
         categories=CATEGORY_LABELS,
         systems=[(system.value, SYSTEM_LABELS[system]) for system in SYSTEMS],
         load_chart=load_chart(weeks) if weeks else Markup(""),
         terrain_chart=terrain_chart(scenario, plan) if weeks else Markup(""),
         systems_chart=systems_chart(plan.weeks) if weeks else Markup(""),
+        coach_blocks=coach_blocks(scenario, plan) if coach else [],
     )

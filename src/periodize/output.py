@@ -1,0 +1,164 @@
+"""Writing a plan out: the formats a plan renders to, and atomic file writes.
+
+`FORMATS` is the one registry of output formats: a name (``--format``), the file
+extensions that mean it (``-o plan.md``), and the function that renders a plan. The
+command line (``solve``, ``replan``, ``render``) and the batch both render through it, so
+a new format is one `Format` entry here and every command offers it.
+
+Views are imported when a plan is rendered, not when this module is: the command line
+reads the registry to build its options, and ``periodize --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from periodize.errors import InputError
+from periodize.vocabulary import Slot
+
+if TYPE_CHECKING:
+    from periodize.plan import Plan
+    from periodize.scenario import Scenario
+
+Detail = Literal["athlete", "coach"]
+"""Who a view is for: the athlete (training words only) or the coach (with the solve's
+status, gap and soft terms in a section of their own)."""
+DETAILS: tuple[Detail, ...] = ("athlete", "coach")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render a plan: the start time of each slot's sessions (calendar), who the
+    view is for, and the width of the terminal table."""
+
+    slot_times: Mapping[Slot, dt.time] = field(default_factory=dict)
+    detail: Detail = "athlete"
+    width: int = 100
+
+    @property
+    def coach(self) -> bool:
+        """Whether the coach's section is wanted."""
+        return self.detail == "coach"
+
+
+Writer = Callable[["Scenario", "Plan", RenderOptions], str | bytes]
+"""Renders a plan: text, or bytes for a binary format."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its ``--format`` name, the file extensions that mean it (the
+    first is what the batch names its file), what it is for, and its writer."""
+
+    name: str
+    extensions: tuple[str, ...]
+    summary: str
+    write: Writer
+
+    @property
+    def file_name(self) -> str:
+        """The batch's file for this format: ``plan`` plus the first extension."""
+        return f"plan{self.extensions[0]}"
+
+
+def _json(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    return plan.to_json() + "\n"
+
+
+def _table(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    from periodize.views import table
+
+    return table.to_text(scenario, plan, width=options.width, coach=options.coach)
+
+
+def _markdown(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    from periodize.views import markdown
+
+    return markdown.render(scenario, plan, coach=options.coach)
+
+
+def _calendar(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    from periodize.views import ics
+
+    return ics.render(scenario, plan, slot_times=options.slot_times)
+
+
+def _html(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    from periodize.views import html
+
+    return html.render(scenario, plan, coach=options.coach)
+
+
+FORMATS: dict[str, Format] = {
+    entry.name: entry
+    for entry in (
+        Format("table", (".txt",), "the terminal table: weeks, days and sessions", _table),
+        Format("json", (".json",), "the plan JSON, for scripts, `check` and `render`", _json),
+        Format("md", (".md", ".markdown"), "a Markdown document for the athlete", _markdown),
+        Format("ics", (".ics",), "an iCalendar file, one event per session", _calendar),
+        Format("html", (".html", ".htm"), "a self-contained HTML report, offline", _html),
+    )
+}
+"""Every output format by name. To add one, add an entry: name, extensions, a line for
+the help texts, and a writer ``(scenario, plan, options) -> str | bytes``."""
+
+
+def format_for_path(path: Path) -> Format | None:
+    """The format a file name's extension means (``plan.md`` -> md), or None."""
+    suffix = path.suffix.lower()
+    return next((f for f in FORMATS.values() if suffix in f.extensions), None)
+
+
+def _extensions_text() -> str:
+    return ", ".join(f"{f.extensions[0]} ({f.name})" for f in FORMATS.values())
+
+
+def choose_format(requested: str | None, output: Path | None) -> Format:
+    """The format to write ``output`` in (stdout when None): ``requested`` (``--format``),
+    else the one ``output``'s extension means, else the table. An `InputError` when the
+    two disagree or neither says."""
+    implied = format_for_path(output) if output is not None else None
+    if requested is None:
+        if output is None:
+            return FORMATS["table"]
+        if implied is None:
+            raise InputError(
+                f"-o {output}: the extension {output.suffix or '(none)'} names no format; "
+                f"end the name in one of {_extensions_text()}, or give --format"
+            )
+        return implied
+    chosen = FORMATS[requested]
+    if output is not None and implied is not None and implied is not chosen:
+        raise InputError(
+            f"--format {requested} but -o {output} names a {implied.name} file: drop "
+            f"--format, or write to {output.with_suffix(chosen.extensions[0]).name}"
+        )
+    return chosen
+
+
+def render_plan(
+    scenario: Scenario, plan: Plan, output_format: str, options: RenderOptions | None = None
+) -> str | bytes:
+    """``plan`` rendered in the format named ``output_format``."""
+    return FORMATS[output_format].write(scenario, plan, options or RenderOptions())
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` via a temporary file in the same
+    folder, then rename: a reader never sees half a file, and a failure leaves none."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
