@@ -206,8 +206,10 @@ _RULES = (
         "holds what its phase is for: in base, a trail session and two road runs; in build, "
         "a long session on the race's terrain, a quality road run, an easy session and "
         "cross-training; before a trail race, a race simulation (a night or loaded run) "
-        "somewhere in the peak. Before a trail race with 25 m or more of climbing per km, "
-        "every level gets a hill session in each such build and peak week.",
+        "somewhere in the peak. A beginner's base, build and peak weeks hold a run (two "
+        "hikes and one light run is the beginner's rhythm), unless injuries rule out every "
+        "run. Before a trail race with 25 m or more of climbing per km, every level gets a "
+        "hill session in each such build and peak week.",
         "trail-road phase recipes; vertical specificity",
     ),
     RuleText(
