@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from periodize.plan import Plan, Session
 from periodize.scenario import Scenario
-from periodize.targets import counts_for_long, long_goal, long_targets, target_minutes
+from periodize.targets import (
+    counts_for_long,
+    long_goal,
+    long_targets,
+    longest_counting_slot,
+    target_minutes,
+)
 from periodize.vocabulary import Intensity, Modality, Phase
 
 LAST_DAYS = 10
@@ -66,6 +72,8 @@ class CoachSummary:
 
     long_goal: int
     longest_before_taper: int
+    longest_slot: int
+    """The longest a counting session could be on the calendar in any loading week."""
     min_easy_share: float
     baseline_minutes: int
     weeks: tuple[WeekReading, ...]
@@ -122,11 +130,83 @@ def coach_summary(scenario: Scenario, plan: Plan) -> CoachSummary:
             if date in by_date:
                 last_days.append(DayReading(date, back, by_date[date].sessions))
     before_taper = [w.longest for w in weeks if w.phase is not Phase.TAPER]
+    loading = [w for w in scenario.calendar if w.index in targets]
     return CoachSummary(
         long_goal=long_goal(scenario),
         longest_before_taper=max(before_taper, default=0),
+        longest_slot=max((longest_counting_slot(scenario, w) for w in loading), default=0),
         min_easy_share=scenario.resolved_rules.min_easy_run_share,
         baseline_minutes=scenario.athlete.weekly_minutes,
         weeks=tuple(weeks),
         last_days=tuple(last_days),
     )
+
+
+COLUMNS = ("Week", "Phase", "Longest", "Long target", "Minutes", "Target", "Easy running")
+"""The columns of `summary_rows`."""
+
+
+def summary_rows(summary: CoachSummary) -> list[tuple[str, ...]]:
+    """One row of text per week: the longest counting session (and its kind) against the
+    long target, minutes against the target curve, and the easy share of running."""
+    rows: list[tuple[str, ...]] = []
+    for week in summary.weeks:
+        phase = week.phase.value + (" (recovery)" if week.recovery else "")
+        longest = f"{week.longest} min {week.longest_kind}" if week.longest_kind else "-"
+        target = f"{week.long_target} min" if week.long_target is not None else "-"
+        share = week.easy_share
+        easy = "-" if share is None else f"{share:.0%} of {week.run_minutes} min"
+        if share is not None and share + 1e-9 < summary.min_easy_share:
+            easy += " (low)"
+        rows.append(
+            (
+                str(week.index),
+                phase,
+                longest,
+                target,
+                f"{week.minutes} min",
+                f"{week.target_minutes} min",
+                easy,
+            )
+        )
+    return rows
+
+
+def headline(summary: CoachSummary) -> list[str]:
+    """The summary in a few sentences: the long session against its goal (and the
+    calendar's longest slot when it cannot hold the goal), the biggest week against the
+    recent weeks, and the weeks whose easy running falls short."""
+    lines = []
+    goal, longest = summary.long_goal, summary.longest_before_taper
+    share = f" ({longest / goal:.0%} of it)" if goal else ""
+    lines.append(f"Longest session before the taper: {longest} min; long goal {goal} min{share}.")
+    if 0 < summary.longest_slot < goal:
+        lines.append(
+            f"The longest slot the calendar offers a long session is {summary.longest_slot} "
+            f"min, shorter than the {goal} min goal."
+        )
+    biggest, baseline = summary.biggest_week_before_taper, summary.baseline_minutes
+    rise = f" ({(biggest - baseline) / baseline:+.0%})" if baseline else ""
+    lines.append(
+        f"Biggest week before the taper: {biggest} min; recent weeks {baseline} min{rise}."
+    )
+    low = [
+        str(w.index)
+        for w in summary.weeks
+        if w.easy_share is not None and w.easy_share + 1e-9 < summary.min_easy_share
+    ]
+    wanted = f"{summary.min_easy_share:.0%}"
+    if low:
+        lines.append(f"Easy running below {wanted} of running in weeks {', '.join(low)}.")
+    elif any(w.run_minutes for w in summary.weeks):
+        lines.append(f"Easy running is at least {wanted} of running every week.")
+    return lines
+
+
+def last_days_lines(summary: CoachSummary) -> list[str]:
+    """The last days before the race, one line each (empty without a race)."""
+    return [
+        f"{day.date.isoformat()} ({day.days_before} day{'s' if day.days_before > 1 else ''} "
+        f"before): {day.text}"
+        for day in summary.last_days
+    ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from periodize.coaching import COLUMNS, coach_summary, headline, last_days_lines, summary_rows
 from periodize.plan import Plan, Session, WeekSummary
 from periodize.rulebook import rule_title
 from periodize.scenario import Scenario
@@ -484,10 +485,27 @@ def terms_card(plan: Plan) -> Markup:
     return Markup(_environment().get_template("coach/terms.html.j2").render(terms=rows))
 
 
+def reading_card(scenario: Scenario, plan: Plan) -> Markup:
+    """A coach's reading of the plan (`periodize.coaching`): sentences, a row per week,
+    and the last ten days before the race."""
+    if not plan.days:
+        return Markup("")
+    summary = coach_summary(scenario, plan)
+    template = _environment().get_template("coach/reading.html.j2")
+    return Markup(
+        template.render(
+            headline=headline(summary),
+            columns=COLUMNS,
+            rows=summary_rows(summary),
+            last_days=last_days_lines(summary),
+        )
+    )
+
+
 def coach_blocks(scenario: Scenario, plan: Plan) -> list[Markup]:
     """The blocks of the coach's section, in order. A new block for coaches is a
     function rendering its own small template, and one more entry here."""
-    return [solve_card(plan), terms_card(plan)]
+    return [solve_card(plan), terms_card(plan), reading_card(scenario, plan)]
 
 
 _SHORTFALL_HEADINGS = {

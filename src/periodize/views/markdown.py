@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from periodize.coaching import COLUMNS, coach_summary, headline, last_days_lines, summary_rows
 from periodize.plan import Plan, Session, Status, WeekSummary
 from periodize.rulebook import rule_title
 from periodize.scenario import Scenario
@@ -147,9 +148,27 @@ def shortfall_lines(plan: Plan) -> list[str]:
 
 
 def coach_blocks(scenario: Scenario, plan: Plan) -> list[list[str]]:
-    """The blocks of the coach's section, each a list of lines: how the solve went, then
-    what each soft term cost. A new block for coaches is one more entry here."""
-    return [solve_lines(plan), terms_lines(plan)]
+    """The blocks of the coach's section, each a list of lines: how the solve went, what
+    each soft term cost, and a coach's reading of the plan. A new block for coaches is one
+    more entry here."""
+    return [solve_lines(plan), terms_lines(plan), reading_lines(scenario, plan)]
+
+
+def reading_lines(scenario: Scenario, plan: Plan) -> list[str]:
+    """A coach's reading of the plan (`periodize.coaching`): the long session against its
+    target, weekly minutes against the curve, the easy share of running, and the last ten
+    days before the race."""
+    if not plan.days:
+        return []
+    summary = coach_summary(scenario, plan)
+    lines = ["**A coach's reading**", ""]
+    lines += [f"- {line}" for line in headline(summary)]
+    lines += ["", _row(COLUMNS), _row(tuple("---" for _ in COLUMNS))]
+    lines += [_row(tuple(cell(value) for value in row)) for row in summary_rows(summary)]
+    if summary.last_days:
+        lines += ["", "**The last ten days before the race**", ""]
+        lines += [f"- {line}" for line in last_days_lines(summary)]
+    return lines
 
 
 def solve_lines(plan: Plan) -> list[str]:

@@ -12,6 +12,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from periodize.coaching import COLUMNS, coach_summary, headline, last_days_lines, summary_rows
 from periodize.plan import Plan, Session, Status, WeekSummary
 from periodize.rulebook import rule_title
 from periodize.scenario import Scenario
@@ -130,9 +131,29 @@ def shortfalls_text(plan: Plan) -> Text:
 
 
 def coach_blocks(scenario: Scenario, plan: Plan) -> list[RenderableType]:
-    """The blocks of the coach's section, in order: how the solve went, then what each
-    soft term cost. A new block for coaches is one more entry here."""
-    return [solve_text(plan), terms_text(plan)]
+    """The blocks of the coach's section, in order: how the solve went, what each soft
+    term cost, and a coach's reading of the plan. A new block for coaches is one more
+    entry here."""
+    return [solve_text(plan), terms_text(plan), reading_table(scenario, plan)]
+
+
+def reading_table(scenario: Scenario, plan: Plan) -> RenderableType:
+    """A coach's reading of the plan (`periodize.coaching`): a few sentences, a row per
+    week (long session against its target, minutes against the curve, easy running), and
+    the last ten days before the race."""
+    if not plan.days:
+        return Text()
+    summary = coach_summary(scenario, plan)
+    table = Table(title="A coach's reading", box=box.SIMPLE, title_justify="left")
+    for column in COLUMNS:
+        table.add_column(column, justify="right" if column == "Week" else "left")
+    for row in summary_rows(summary):
+        table.add_row(*row)
+    parts: list[RenderableType] = [Text("\n".join(headline(summary))), table]
+    if summary.last_days:
+        days = "\n".join(f"  {line}" for line in last_days_lines(summary))
+        parts.append(Text(f"The last ten days before the race:\n{days}\n"))
+    return Group(*parts)
 
 
 def solve_text(plan: Plan) -> Text:
