@@ -11,7 +11,6 @@ from periodize.scenario import Scenario
 from periodize.views import html, markdown, table
 from plan_builder import PlanBuilder, make_scenario
 
-
 RACE = {"race": {"name": "Half", "date": "2027-01-24", "kind": "road", "distance_km": 21.1}}
 """A 21.1 km road race on Sunday of week 3 (day 20)."""
 
