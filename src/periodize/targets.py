@@ -174,18 +174,24 @@ def long_targets(scenario: Scenario) -> dict[int, int]:
     """The long target of each full loading week, by week index (rules.md, Long target):
     in the k-th such week, min(long goal, baseline long + k x step), rounded down. The step
     is H14's growth allowance over the baseline long, max(15, 0.10 x baseline long) by
-    default (``long_increase`` minutes and fraction), so that S6 never asks for more than
-    H14 lets the long session grow. Recovery, taper and partial weeks have none."""
+    default (``long_increase`` minutes and fraction), and a target is never past H14's
+    growth over the target before it (in whole minutes), so that S6 never asks for more
+    than H14 lets the long session grow. Recovery, taper and partial weeks have none."""
     base, goal = baseline_long(scenario), long_goal(scenario)
     allowance = scenario.resolved_rules.long_increase
+    factor = BP + bp(allowance.fraction)
     # The step in basis points of a minute: exact for a fraction of four decimals.
     step_bp = max(BP * allowance.minutes, bp(allowance.fraction) * base)
     targets: dict[int, int] = {}
-    k = 0
+    reached, k = base, 0
     for week in scenario.calendar:
         if is_loading_week(week):
             k += 1
-            targets[week.index] = min(goal, (BP * base + k * step_bp) // BP)
+            # Never past what H14 lets the longest session grow to over the target before
+            # (whole minutes: a growth of under a minute a week never adds one).
+            allowed = max(factor * reached // BP, reached + allowance.minutes)
+            targets[week.index] = min(goal, (BP * base + k * step_bp) // BP, allowed)
+            reached = max(reached, targets[week.index])
     return targets
 
 
