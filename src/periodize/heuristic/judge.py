@@ -135,9 +135,11 @@ def make_room_for_long(frame: WeekFrame, placed: list[Placed]) -> None:
     """S6: where the week's long session falls short of its long target, drop the sessions
     no recipe names (the least important first) while that makes the week better by
     `week_score` (no more recipe misses, a longer long session)."""
-    target = frame.long_target
-    if target is None or not any(p.role == "long" for p in placed):
+    long = next((p for p in placed if p.role == "long" and not p.fixed), None)
+    if frame.long_target is None or long is None:
         return
+    if long.minutes >= frame.long_reach(long.kind, range(long.lo, long.hi + 1)):
+        return  # as long as its growth, its slot and the week's target let it be
     score = week_score(frame, placed)
     optional = [p for p in placed if p.role in OPTIONAL_ROLES and not p.fixed]
     for candidate in sorted(optional, key=lambda p: DROP_ORDER.get(p.role, 0)):

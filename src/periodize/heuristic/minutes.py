@@ -236,7 +236,14 @@ def best_scale(
     best: tuple[ScaleKey, int] | None = None
     problems: set[str] = set()
     tried: list[int] = []
+    scaled = [p for p in placed if not p.fixed and not p.kind.hard]
+    grid = frame.grid
+    units: list[int] = []
     for scale in range(0, MAX_SCALE + 1, SCALE_STEP):
+        now = [round(p.weight * scale) // grid for p in scaled]
+        if now == units:
+            continue  # no session's length moves at this easy length
+        units = now
         set_lengths(frame, placed, scale, long_minutes, hard_minutes)
         shorten_hard(frame, placed)
         lengths = [p.minutes for p in placed]
@@ -376,6 +383,8 @@ def _with_long(
             key, scale = found
             if best is None or (key, -hard_minutes) < best[0]:
                 best = ((key, -hard_minutes), (long_minutes, hard_minutes, scale))
+            if key[:2] == (False, 0):
+                break  # on target: shorter hard sessions cannot do better
     return (best[1] if best is not None else None), seen
 
 
