@@ -272,6 +272,9 @@ def test_hill_session_in_build_and_peak_before_a_hilly_trail_race() -> None:
         assert any(scenario.catalogue[s.kind].is_hill_session for s in sessions), week.index
 
 
+TRAINING_DAYS = ("mon", "tue", "wed", "thu", "sat")
+
+
 def test_night_run_only_in_the_evening() -> None:
     """H03: a kind whose slots are pm only (the night run) is never planned in the morning,
     even where the morning has the time: a trail peak whose only simulation that fits is
@@ -280,7 +283,7 @@ def test_night_run_only_in_the_evening() -> None:
         "name": "night run",
         "start": "2027-01-04",
         "athlete": {"level": "intermediate", "weekly_minutes": 300, "long_minutes": 90},
-        "availability": {day: {"am": 120, "pm": 120} for day in ("mon", "tue", "wed", "thu", "sat")},
+        "availability": {day: {"am": 120, "pm": 120} for day in TRAINING_DAYS},
         "terrain": {"road": "all", "trail": "all"},
         "goal": {
             "race": {"name": "Trail", "date": "2027-02-14", "kind": "trail", "distance_km": 30}
