@@ -84,9 +84,7 @@ def record_week(frame: WeekFrame, placed: Sequence[Placed]) -> None:
     """Extend the history with a finished week."""
     history = frame.history
     if frame.band is not None and frame.facts.rules.ratio_scope is RatioScope.PHASE:
-        part, run = frame.band_share(placed)
-        if run:
-            history.phase_runs[frame.week.phase] = part, run
+        history.phase_runs[frame.week.phase] = frame.band_share(placed)
     history.minutes.append(sum(p.minutes for p in placed))
     history.loads.append(sum(p.load for p in placed))
     history.hard.append(sum(p.hard_minutes for p in placed))

@@ -255,8 +255,9 @@ def repair_band(frame: WeekFrame, placed: list[Placed]) -> None:
             return
         bounds_met = lower_bounds_met(frame, placed)
         applied = False
-        # runs kept first; a week left without runs (which H15 exempts) only as a last resort
-        for runless_ok in (False, True):
+        # runs kept first; a week left without runs (which H15 exempts) only as a last
+        # resort, in a week that decides the band
+        for runless_ok in (False, True) if frame.band_decides else (False,):
             for move in _moves(frame, placed, side, BP * part < lo * run):
                 undo = move()
                 if undo is None:

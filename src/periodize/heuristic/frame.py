@@ -301,7 +301,7 @@ class WeekFrame:
                 run += p.minutes
                 if band.counts(p.kind):
                     part += p.minutes
-        if run and self.facts.rules.ratio_scope is RatioScope.PHASE:
+        if self.facts.rules.ratio_scope is RatioScope.PHASE:
             before_part, before_run = self.history.phase_runs.get(self.week.phase, (0, 0))
             part, run = part + before_part, run + before_run
         return part, run

@@ -46,13 +46,16 @@ def long_floor(frame: WeekFrame, minutes: int) -> int:
 
 def _h16_misses(frame: WeekFrame, placed: Sequence[Placed]) -> bool:
     """Whether the week misses an item of H16 (base and build items, hills, a trail peak's
-    simulation while the phase has none)."""
+    simulation while the phase has none, a beginner's run)."""
     week, facts = frame.week, frame.facts
     kinds = [p.kind for p in placed]
     if frame.wants_hills and not any(k.is_hill_session for k in kinds):
         return True
-    if facts.level is Level.BEGINNER or not week.full or week.recovery:
+    if not week.full or week.recovery:
         return False
+    if facts.level is Level.BEGINNER:  # the seeds' beginner rhythm holds a run
+        runs_allowed = any(k.is_run for k in facts.kinds)
+        return week.phase is not Phase.TAPER and runs_allowed and not any(k.is_run for k in kinds)
     if week.phase is Phase.BASE:
         trail = any(k.is_trail_session for k in kinds)
         return not trail or sum(1 for k in kinds if k.is_road_run) < 2
