@@ -7,68 +7,78 @@ unknown keys get a "did you mean" suggestion.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 import sys
 import types
 import typing
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from periodize.errors import InputError as InputError  # re-exported: callers import it here
+from periodize.errors import InputError
 from periodize.log import LogEntry, TrainingLog, log_rows_from_csv
+from periodize.parsing import (
+    FILE_LIMITS,
+    DocumentTooLarge,
+    ParseLimits,
+    check_size,
+    decode_text,
+    json_ready,
+    parse_json,
+    parse_yaml,
+)
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
 
+__all__ = [
+    "DocumentTooLarge",
+    "InputError",
+    "load_log",
+    "load_plan",
+    "load_scenario",
+    "log_from_text",
+    "parse_document",
+    "read_text",
+    "scenario_from_text",
+    "validate_data",
+]
 
-def read_text(source: str | Path) -> tuple[str, str]:
-    """The text of ``source`` and a display name; ``-`` reads standard input."""
+
+def read_text(source: str | Path, limits: ParseLimits = FILE_LIMITS) -> tuple[str, str]:
+    """The text of ``source`` and a display name; ``-`` reads standard input. A file over
+    ``limits.max_bytes`` is refused before it is read."""
     if str(source) == "-":
-        return sys.stdin.read(), "<stdin>"
+        try:
+            text = sys.stdin.read(limits.max_bytes + 1)
+        except UnicodeDecodeError:
+            raise InputError("<stdin>: not UTF-8 text; save it as UTF-8") from None
+        check_size(text, "<stdin>", limits)
+        return text, "<stdin>"
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, expected a scenario file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read ({error})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    check_size(data, str(path), limits)
+    return decode_text(data, str(path)), str(path)
 
 
-class _ScenarioLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that a date-like scalar that is not a real date (say
-    2027-02-30) stays a string, so validation names its key instead of YAML crashing."""
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_ScenarioLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _ScenarioLoader.construct_yaml_timestamp
-)
-
-
-def parse_document(text: str, name: str) -> Any:
-    """Parse YAML (a superset of JSON) into plain data; errors carry line and column."""
-    try:
-        return yaml.load(text, Loader=_ScenarioLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        problem = error.problem or "malformed YAML"
-        raise InputError(f"{name}: malformed YAML at {where}: {problem}") from None
-    except yaml.YAMLError as error:
-        raise InputError(f"{name}: malformed YAML: {error}") from None
+def parse_document(text: str, name: str, limits: ParseLimits = FILE_LIMITS) -> Any:
+    """Parse YAML (a superset of JSON) into plain data within ``limits``; errors carry line
+    and column (see `periodize.parsing`)."""
+    return parse_yaml(text, name, limits)
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -116,7 +126,7 @@ def _describe(root: type[BaseModel], error: ErrorDetails) -> str:
     where = _path(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
-        key = str(loc[-1]) if loc else "?"
+        key = shorten(str(loc[-1]), 60) if loc else "?"
         holder = _model_at(root, loc)
         known = sorted(holder.model_fields) if holder is not None else []
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
@@ -129,7 +139,7 @@ def _describe(root: type[BaseModel], error: ErrorDetails) -> str:
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "enum":
         expected = str(error.get("ctx", {}).get("expected", ""))
-        got = str(error.get("input"))
+        got = shorten(str(error.get("input")), 60)
         options = [word.strip("' ") for word in expected.replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(got, options, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -140,17 +150,117 @@ def _describe(root: type[BaseModel], error: ErrorDetails) -> str:
     return f"{where}: {message}"
 
 
+MAX_PROBLEMS = 20
+"""At most this many problems of one document are listed, then how many more there are:
+a document of a million unknown keys gets a short answer, not a longer document."""
+MAX_LINE_CHARS = 300
+"""A problem's line is cut to this many characters (a key or value may be huge)."""
+
+
 def validate_data(model: type[M], data: Any, name: str) -> M:
-    """Validate plain data into ``model``; failures become one `InputError` naming each key."""
+    """Validate plain data (as a YAML or JSON document holds it) into ``model``, with
+    strict types: a number must be a number (not ``"240"``, not ``true``), a flag a
+    boolean. Failures become one `InputError` naming each key (at most `MAX_PROBLEMS`)."""
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         raise InputError(f"{name}: expected a mapping of keys at the top level, found {found}")
+    return _validated(model, data, name)
+
+
+def _validated(model: type[M], data: Any, name: str) -> M:
+    """``data`` as ``model``: pydantic's usual validation gives the model and most messages;
+    `_coerced` adds a message for each value it accepted only by converting its type."""
+    text = _json_text(data, name)
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as error:
-        details = _closest_union_branches(error.errors())
-        lines = _dedupe(_describe(model, detail) for detail in details)
-        raise InputError("\n".join(f"{name}: {line}" for line in lines)) from None
+        lax = list(_problems(model, error))
+        raise InputError(problem_report(name, [*lax, *_coerced(model, text, lax)])) from None
+    coerced = list(_coerced(model, text, []))
+    if coerced:
+        raise InputError(problem_report(name, coerced))
+    return result
+
+
+STRICT_ONLY_ERRORS = {
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "date_type": "expected a date YYYY-MM-DD",
+}
+"""The errors of pydantic's strict mode that its usual (lax) mode would not raise: a value
+whose JSON type is wrong for its key, which lax mode converts (``"240"`` or ``true`` to
+240 or 1, ``1700000000`` to a date)."""
+
+
+def _coerced(model: type[BaseModel], text: str, reported: list[str]) -> Iterator[str]:
+    """A line for each value of the document ``text`` that has the wrong JSON type for its
+    key (see `STRICT_ONLY_ERRORS`), at keys ``reported`` does not name already. Strict JSON
+    mode is asked only for these: it refuses other things that are fine (a list where a
+    validator of the model's turns it into a tuple), so its other errors mean nothing."""
+    try:
+        model.model_validate_json(text, strict=True)
+    except ValidationError as error:
+        named = {line.split(": ", 1)[0] for line in reported}
+        for detail in _closest_union_branches(error.errors(include_url=False)):
+            expected = STRICT_ONLY_ERRORS.get(detail["type"])
+            where = _path(tuple(detail["loc"]))
+            if expected is not None and where not in named:
+                named.add(where)
+                yield f"{where}: {expected}, found {_found(detail['input'])}"
+
+
+def _found(value: Any) -> str:
+    """How a wrongly typed value reads in a message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {shorten(value, 40)!r} (write a number or date without quotes)"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, int | float):
+        return repr(value)
+    return f"a {'list' if isinstance(value, list) else 'mapping'}"
+
+
+def _json_text(data: Any, name: str) -> str:
+    """``data`` as JSON text (see `json_ready`); `InputError` for a number that is not
+    finite, which only a caller's own data can hold (the parsers refuse them)."""
+    try:
+        return json.dumps(json_ready(data), allow_nan=False)
+    except ValueError:
+        raise InputError(f"{name}: holds a number that is not finite (NaN or infinity)") from None
+
+
+def _problems(model: type[BaseModel], error: ValidationError) -> Iterator[str]:
+    """A line per distinct problem of ``error``, as `_describe` words it."""
+    details = _closest_union_branches(error.errors(include_url=False))
+    seen: set[str] = set()
+    for detail in details:
+        line = _describe(model, detail)
+        if line not in seen:
+            seen.add(line)
+            yield line
+
+
+def problem_report(name: str, lines: Iterable[str]) -> str:
+    """``lines`` as an `InputError` message: each prefixed with ``name`` and cut to
+    `MAX_LINE_CHARS`, at most `MAX_PROBLEMS` of them, then a line counting the rest."""
+    shown: list[str] = []
+    more = 0
+    for line in lines:
+        if len(shown) < MAX_PROBLEMS:
+            shown.append(shorten(f"{name}: {line}"))
+        else:
+            more += 1
+    if more:
+        shown.append(f"{name}: ... and {more} more problem(s); fix the ones above first")
+    return "\n".join(shown)
+
+
+def shorten(text: str, limit: int = MAX_LINE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (marked with an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_union_tag(part: int | str) -> bool:
@@ -183,13 +293,6 @@ def _closest_union_branches(details: list[ErrorDetails]) -> list[ErrorDetails]:
     return kept
 
 
-def _dedupe(lines: typing.Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for line in lines:
-        seen.setdefault(line, None)
-    return list(seen)
-
-
 def load_scenario(source: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML or JSON; ``-`` for standard input)."""
     text, name = read_text(source)
@@ -204,19 +307,22 @@ def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
 def load_plan(source: str | Path) -> Plan:
     """Read a plan JSON file written by ``periodize solve --format json``."""
     text, name = read_text(source)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{name}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    return validate_data(Plan, data, name)
+    return validate_data(Plan, parse_json(text, name), name)
 
 
 def log_from_text(text: str, name: str = "<log>", *, csv_format: bool = False) -> TrainingLog:
     """Validate a training log given as YAML (or JSON) text, or CSV with ``csv_format``:
-    a list of sessions (scenario.md, Training logs). Errors name the entry and the key."""
-    data: Any = log_rows_from_csv(text) if csv_format else parse_document(text, name)
+    a list of sessions (scenario.md, Training logs). Errors name the entry and the key.
+    YAML and JSON numbers are strict, like a scenario's; CSV cells are all text, read as
+    the numbers they spell."""
+    if csv_format:
+        check_size(text, name, FILE_LIMITS)
+        try:
+            data: Any = log_rows_from_csv(text)
+        except csv.Error as error:
+            raise InputError(f"{name}: malformed CSV: {error}") from None
+    else:
+        data = parse_document(text, name)
     if data is None:
         data = []
     if not isinstance(data, list):
@@ -228,20 +334,30 @@ def log_from_text(text: str, name: str = "<log>", *, csv_format: bool = False) -
     lines: list[str] = []
     for number, item in enumerate(data, start=1):
         where = f"entry {number}" + (
-            f" ({item['date']})" if isinstance(item, dict) and "date" in item else ""
+            f" ({shorten(str(item['date']), 40)})"
+            if isinstance(item, dict) and "date" in item
+            else ""
         )
         if not isinstance(item, dict):
             lines.append(f"{where}: expected a mapping of keys, found {type(item).__name__}")
             continue
         try:
-            LogEntry.model_validate(item)
+            if csv_format:  # every cell is text: read as the numbers it spells
+                LogEntry.model_validate(item)
+            else:
+                _validated(LogEntry, item, name)
         except ValidationError as error:
-            details = _closest_union_branches(error.errors())
+            lines += [f"{where}: {line}" for line in _problems(LogEntry, error)]
+        except InputError as error:
             lines += [
-                f"{where}: {line}" for line in _dedupe(_describe(LogEntry, d) for d in details)
+                f"{where}: {line.removeprefix(f'{name}: ')}" for line in str(error).splitlines()
             ]
+        if len(lines) > MAX_PROBLEMS:
+            if number < len(data):
+                lines.append(f"entries after entry {number} were not checked")
+            break
     if lines:
-        raise InputError("\n".join(f"{name}: {line}" for line in lines))
+        raise InputError(problem_report(name, lines))
     return TrainingLog.model_validate(data)
 
 
