@@ -15,6 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from periodize.service.app import create_app
+from periodize.service.server import server_config
 from periodize.service.settings import ServiceSettings
 
 START_TIMEOUT_S = 30.0
@@ -37,7 +38,7 @@ def serve(settings: ServiceSettings) -> Iterator[RunningServer]:
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    config = server_config(app, settings, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()

@@ -39,6 +39,7 @@ from periodize.output import (
     Format,
     RenderOptions,
     choose_format,
+    ensure_writable,
     render_plan,
     write_atomically,
 )
@@ -406,9 +407,12 @@ class PlanOutput:
         pm_time: dt.time,
     ) -> PlanOutput:
         """The targets of ``--format`` and ``-o``; an `InputError` when a file's extension
-        names no format or contradicts ``--format`` (raised before any solve)."""
+        names no format or contradicts ``--format``, or a file cannot be written there
+        (raised before any solve)."""
         paths: Sequence[Path | None] = outputs or [None]
         targets = tuple((choose_format(output_format, path), path) for path in paths)
+        for path in outputs:
+            ensure_writable(path)
         return cls(targets, detail, am_time, pm_time)
 
     def options(self, width: int) -> RenderOptions:
@@ -430,7 +434,10 @@ def write_plan(scenario: Scenario, plan: Plan, out: PlanOutput) -> None:
     ]
     for fmt, path, content in rendered:
         if path is not None:
-            write_atomically(path, content)
+            try:
+                write_atomically(path, content)
+            except OSError as error:
+                fail(f"{path}: cannot be written ({error.strerror or error})")
         elif fmt.name == "table" and sys.stdout.isatty():
             from rich.console import Console
 

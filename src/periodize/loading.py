@@ -43,6 +43,7 @@ __all__ = [
     "load_log",
     "load_plan",
     "load_scenario",
+    "log_from_data",
     "log_from_text",
     "parse_document",
     "read_text",
@@ -233,10 +234,14 @@ def _json_text(data: Any, name: str) -> str:
 
 
 def _problems(model: type[BaseModel], error: ValidationError) -> Iterator[str]:
-    """A line per distinct problem of ``error``, as `_describe` words it."""
+    """A line per distinct problem of ``error``, as `_describe` words it; past
+    `MAX_PROBLEMS` lines, an empty line per further error (only counted, not described)."""
     details = _closest_union_branches(error.errors(include_url=False))
     seen: set[str] = set()
     for detail in details:
+        if len(seen) >= MAX_PROBLEMS:
+            yield ""
+            continue
         line = _describe(model, detail)
         if line not in seen:
             seen.add(line)
@@ -323,6 +328,12 @@ def log_from_text(text: str, name: str = "<log>", *, csv_format: bool = False) -
             raise InputError(f"{name}: malformed CSV: {error}") from None
     else:
         data = parse_document(text, name)
+    return log_from_data(data, name, csv_format=csv_format)
+
+
+def log_from_data(data: Any, name: str = "<log>", *, csv_format: bool = False) -> TrainingLog:
+    """Validate a training log given as plain data (a list of sessions, as a YAML or JSON
+    document holds it; the rows of a CSV file with ``csv_format``)."""
     if data is None:
         data = []
     if not isinstance(data, list):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -151,14 +152,41 @@ def render_plan(
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` via a temporary file in the same
-    folder, then rename: a reader never sees half a file, and a failure leaves none."""
+    folder, then rename: a reader never sees half a file, and a failure leaves none. The
+    file gets the mode a plain ``open`` would give it: an existing file's own, else 0666
+    less the umask (the temporary file is created 0600)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits ``path`` keeps (an existing file's) or gets (0666 less the
+    umask, which can only be read by setting it: set back at once)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def ensure_writable(path: Path) -> None:
+    """`InputError` unless a file can be written at ``path`` (its folder is created):
+    checked before a solve, so a bad ``-o`` does not cost the solve's time first."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"{path}: cannot be written ({error.strerror or error}): choose another --output"
+        ) from None

@@ -196,7 +196,7 @@ class _BoundedLoader(yaml.SafeLoader):
         depth = self.flow_level + len(self.indents)
         if depth > self.bounds.limits.max_depth:
             where = f" at line {self.line + 1}, column {self.column + 1}"
-            raise InputError(_too_deep(self.bounds.name, self.bounds.limits) + where)
+            raise InputError(_too_deep(self.bounds.name, self.bounds.limits, where))
         super().fetch_more_tokens()
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
@@ -253,10 +253,10 @@ _BoundedLoader.add_constructor(
 )
 
 
-def _too_deep(name: str, limits: ParseLimits) -> str:
+def _too_deep(name: str, limits: ParseLimits, where: str = "") -> str:
     return (
-        f"{name}: nested more than {limits.max_depth} levels deep; a scenario, plan or log "
-        "needs fewer than 10: check the brackets and the indentation"
+        f"{name}: nested more than {limits.max_depth} levels deep{where}; a scenario, plan or "
+        "log needs fewer than 10: check the brackets and the indentation"
     )
 
 

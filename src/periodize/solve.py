@@ -309,7 +309,8 @@ def _solve(
         model.minimize(built.recipe_misses)
         solver = _parameters(options, clock.left() * STAGE_ONE_SHARE)
         status = run_search(solver, model, interrupt, _Reporter("recipes", started, progress))
-        clock.spend_deterministic(solver.deterministic_time)
+        if not interrupt.requested:  # else the search may never have started: no time to read
+            clock.spend_deterministic(solver.deterministic_time)
         if status == cp_model.INFEASIBLE:
             return _no_plan(scenario, built, Status.INFEASIBLE, options, started)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -28,14 +28,16 @@ from periodize.batch.jobs import VIEW_FILES, Job, Outcome, SolveSettings, Verdic
 from periodize.batch.local import Activity, run_local
 from periodize.batch.outputs import (
     SUMMARY_FILE,
+    OutputRefused,
     completed_outcome,
     find_scenarios,
     output_names,
+    prepare_output_dir,
     read_job,
     write_outcome,
 )
 from periodize.batch.summary import exit_code, notes, to_csv, to_table
-from periodize.exit_codes import EXIT_INCOMPLETE, EXIT_INTERRUPTED
+from periodize.exit_codes import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERRUPTED
 from periodize.extras import require_extra
 from periodize.loading import InputError
 from periodize.output import FORMATS as OUTPUT_FORMATS
@@ -292,17 +294,17 @@ def batch_command(
         formats=tuple(dict.fromkeys(view for view in formats if view != "json")),
     )
 
+    prepare_output_dir(output_dir)
     finished, to_solve = _triage(paths, names, output_dir, settings.formats, resume=resume)
-    output_dir.mkdir(parents=True, exist_ok=True)
     digests = {job.name: job.digest for job in to_solve}
 
     activity = Activity()
     order = [names[path] for path in paths]
     try:
         with BatchProgress(len(paths), activity, quiet=quiet) as progress:
-            for outcome in list(finished.values()):
+            for name, outcome in list(finished.items()):
                 if not outcome.resumed:
-                    write_outcome(output_dir, outcome, None)
+                    finished[name] = outcome = _recorded(output_dir, outcome, None)
                 progress.finished(outcome)
             if to_solve:
                 with _outcomes(
@@ -317,7 +319,7 @@ def batch_command(
                     for outcome in stream:
                         if outcome.name in finished:
                             continue  # a task that ran twice (Dask may): keep the first
-                        write_outcome(output_dir, outcome, digests.get(outcome.name))
+                        outcome = _recorded(output_dir, outcome, digests.get(outcome.name))
                         finished[outcome.name] = replace(outcome, files={})  # on disk now
                         progress.finished(outcome)
     except KeyboardInterrupt:
@@ -332,8 +334,8 @@ def batch_command(
     for name, path in zip(order, paths, strict=True):  # a job no backend reported
         finished.setdefault(name, _lost(name, path))
     outcomes = [finished[name] for name in order]
-    _summarise(output_dir, outcomes, table=True, quiet=quiet)
-    code = exit_code(outcomes)
+    written = _summarise(output_dir, outcomes, table=True, quiet=quiet)
+    code = exit_code(outcomes) if written else max(exit_code(outcomes), EXIT_INPUT)
     if code:
         sys.exit(code)
 
@@ -415,17 +417,44 @@ def _advise_cluster(client: Client, workers: int) -> None:
             )
 
 
+def _recorded(output_dir: Path, outcome: Outcome, digest: str | None) -> Outcome:
+    """``outcome`` once its files are written in its folder; when they cannot be (a
+    read-only folder, a name that would not be a folder inside OUT), an error outcome
+    that says why, so the batch goes on with the other scenarios."""
+    try:
+        write_outcome(output_dir, outcome, digest)
+    except OutputRefused as error:
+        if outcome.verdict is Verdict.ERROR:
+            return outcome  # it says why already (`read_job`)
+        return _unwritten(outcome, str(error))
+    except OSError as error:
+        where = error.filename or output_dir / outcome.name
+        return _unwritten(outcome, f"cannot write {where}: {error.strerror or error}")
+    return outcome
+
+
+def _unwritten(outcome: Outcome, why: str) -> Outcome:
+    return replace(outcome, verdict=Verdict.ERROR, message=f"{outcome.source}: {why}", files={})
+
+
 def _lost(name: str, path: Path) -> Outcome:
     return Outcome(name, str(path), Verdict.CRASHED, attempts=None, message="no result came back")
 
 
-def _summarise(output_dir: Path, outcomes: Sequence[Outcome], *, table: bool, quiet: bool) -> None:
-    """Write OUT/summary.csv and, with ``table``, print the summary table on stdout."""
-    write_atomically(output_dir / SUMMARY_FILE, to_csv(outcomes))
+def _summarise(output_dir: Path, outcomes: Sequence[Outcome], *, table: bool, quiet: bool) -> bool:
+    """Write OUT/summary.csv and, with ``table``, print the summary table on stdout.
+    False when the summary file cannot be written (the table is printed all the same)."""
+    summary = output_dir / SUMMARY_FILE
+    try:
+        write_atomically(summary, to_csv(outcomes))
+    except OSError as error:
+        click.echo(f"{summary}: cannot be written ({error.strerror or error})", err=True)
+        return False
     if table:
         console = Console()
         console.print(to_table(outcomes))
         for line in notes(outcomes):
             console.print(line, markup=False, highlight=False, overflow="ellipsis", no_wrap=True)
     if not quiet:
-        click.echo(f"summary: {output_dir / SUMMARY_FILE}", err=True)
+        click.echo(f"summary: {summary}", err=True)
+    return True

@@ -119,12 +119,11 @@ def solve_job(job: Job, settings: SolveSettings) -> Outcome:
     worker = worker_label()
     try:
         scenario = scenario_from_text(job.text, job.source)
-    except InputError as error:
-        return Outcome(job.name, job.source, Verdict.ERROR, worker=worker, message=str(error))
-    try:
         plan = solve(scenario, settings.options())
         files = render_files(scenario, plan, settings.formats)
-    except Exception as error:  # a bug in the solver or a view: report it, go on
+    except InputError as error:
+        return Outcome(job.name, job.source, Verdict.ERROR, worker=worker, message=str(error))
+    except Exception as error:  # a bug in validation, the solver or a view: report it, go on
         return Outcome(
             job.name,
             job.source,

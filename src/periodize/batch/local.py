@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from periodize.batch.jobs import Job, Outcome, SolveSettings, Verdict, solve_job
+from periodize.lifeline import exit_with_parent
 
 
 @dataclass
@@ -73,6 +74,9 @@ def run_local(
                             continue
                         yield _crashed(job, tries)
                         continue
+                    except Exception as error:  # its outcome could not come back: its row
+                        yield _failed(job, tries, error)
+                        continue
                     yield replace(outcome, attempts=tries)
             activity.running = 0
 
@@ -83,14 +87,26 @@ def _pool(parallel: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=parallel,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_sigint,
+        initializer=_start_worker,
     )
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
     """Ctrl-C reaches the whole process group: the batch stops, idle workers stay quiet
-    (a solve under way still stops at once: solve() routes SIGINT itself)."""
+    (a solve under way still stops at once: solve() routes SIGINT itself). A worker ends
+    when the batch does, even when the batch is killed (`periodize.lifeline`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def _failed(job: Job, tries: int, error: Exception) -> Outcome:
+    return Outcome(
+        job.name,
+        job.source,
+        Verdict.FAILED,
+        attempts=tries,
+        message=f"{type(error).__name__}: {error}",
+    )
 
 
 def _crashed(job: Job, tries: int) -> Outcome:

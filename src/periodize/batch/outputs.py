@@ -51,6 +51,35 @@ def find_scenarios(sources: Sequence[str]) -> list[Path]:
     return list(found)
 
 
+def unsafe_name(name: str) -> str | None:
+    """Why the output name ``name`` cannot be a folder of its own inside OUT (so the
+    scenario is an error row and nothing is written for it), or None when it can: a file
+    called ``...yaml`` would write into OUT's parent, ``..yaml`` into OUT itself."""
+    if name in ("", ".", ".."):
+        return f"{name or 'an empty name'!r} would be OUT itself or its parent, not a folder in it"
+    if any(separator in name for separator in ("/", "\\", "\0")):
+        return f"{name!r} holds a path separator"
+    if name == SUMMARY_FILE:
+        return f"{name!r} is the batch's summary file"
+    return None
+
+
+def output_folder(output_dir: Path, name: str) -> Path:
+    """OUT/NAME/, the folder of the scenario named ``name``; `OutputRefused` when it
+    would not be a folder of its own inside OUT (`unsafe_name`, or a link that leads out)."""
+    why = unsafe_name(name)
+    folder = output_dir / name
+    if why is None and folder.is_symlink():
+        why = f"{folder} is a link"
+    if why is not None:
+        raise OutputRefused(f"cannot write its outputs: {why}; rename the scenario file")
+    return folder
+
+
+class OutputRefused(Exception):
+    """A scenario whose outputs cannot go in a folder of their own inside OUT."""
+
+
 def output_names(paths: Iterable[Path]) -> dict[Path, str]:
     """Each file's output name (its stem); two files of one name are an `InputError`,
     since their outputs would overwrite each other."""
@@ -68,7 +97,12 @@ def output_names(paths: Iterable[Path]) -> dict[Path, str]:
 
 
 def read_job(path: Path, name: str) -> Job | Outcome:
-    """The job for ``path``, or an error outcome when the file cannot be read."""
+    """The job for ``path``, or an error outcome when the file cannot be read or its
+    output name cannot be a folder inside OUT (`unsafe_name`)."""
+    why = unsafe_name(name)
+    if why is not None:
+        message = f"{path}: cannot write its outputs: {why}; rename the file"
+        return Outcome(name, str(path), Verdict.ERROR, attempts=0, message=message)
     try:
         text, _ = read_text(path)
     except InputError as error:
@@ -76,11 +110,27 @@ def read_job(path: Path, name: str) -> Job | Outcome:
     return Job(str(path), name, text)
 
 
+def prepare_output_dir(output_dir: Path) -> None:
+    """Create OUT and make sure files can be written in it, before anything is solved;
+    `InputError` when they cannot."""
+    import tempfile
+
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output_dir):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"{output_dir}: cannot write there ({error.strerror or error}): "
+            "choose another --output-dir"
+        ) from None
+
+
 def write_outcome(output_dir: Path, outcome: Outcome, digest: str | None) -> None:
     """Write ``outcome``'s files into its folder: views, plan JSON, then the completion
     record. Files of an earlier run that this outcome does not have are removed, and the
     old record goes first, so a folder is never complete with a mix of two runs."""
-    folder = output_dir / outcome.name
+    folder = output_folder(output_dir, outcome.name)
     (folder / RECORD_FILE).unlink(missing_ok=True)
     for stale in (*VIEW_FILES.values(), PLAN_FILE):
         if stale not in outcome.files:
@@ -114,8 +164,8 @@ def completed_outcome(output_dir: Path, job: Job, formats: Iterable[str]) -> Out
     """The outcome an earlier run recorded for ``job``, when its folder is complete: a
     record for this very text with a final verdict, its plan JSON, and (for a plan) every
     view in ``formats``. None when ``job`` must be solved."""
-    folder = output_dir / job.name
     try:
+        folder = output_folder(output_dir, job.name)
         record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
         verdict = Verdict(record["status"])
         if record["digest"] != job.digest or verdict not in FINAL_VERDICTS:
@@ -137,5 +187,5 @@ def completed_outcome(output_dir: Path, job: Job, formats: Iterable[str]) -> Out
             message=record["message"],
             resumed=True,
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, OutputRefused):
         return None

@@ -125,9 +125,9 @@ def rolling_plan(
             else:
                 params.max_time_in_seconds = limit
             status = run_search(solver, built.model, interrupt)
-            spent += solver.deterministic_time
-            if interrupt.requested:
+            if interrupt.requested:  # the search may never have started: nothing to read
                 return None, spent
+            spent += solver.deterministic_time
             if status != cp_model.UNKNOWN:
                 break
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

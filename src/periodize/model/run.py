@@ -66,7 +66,10 @@ def run_search(
     interrupt: Interrupt,
     callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> cp_model.CpSolverStatus:
-    """``solver.solve(model, callback)``, stoppable through ``interrupt``."""
+    """``solver.solve(model, callback)``, stoppable through ``interrupt``. Once the
+    interrupt is requested it returns UNKNOWN without searching: a caller that sees
+    ``interrupt.requested`` must read nothing from ``solver`` (not even its time: CP-SAT
+    raises "solve() has not been called")."""
     if interrupt.requested:
         return cp_model.UNKNOWN
     done = threading.Event()

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -32,8 +31,16 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from periodize.check import check
-from periodize.loading import InputError, log_from_text, parse_document, validate_data
+from periodize.loading import (
+    DocumentTooLarge,
+    InputError,
+    log_from_data,
+    problem_report,
+    shorten,
+    validate_data,
+)
 from periodize.log import TrainingLog
+from periodize.parsing import decode_text, parse_json, parse_yaml
 from periodize.plan import Plan
 from periodize.replan import validate_replan
 from periodize.scenario import Scenario
@@ -67,56 +74,39 @@ def _package_version() -> str:
 
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
-"""Media types read as YAML (a scenario file as it is); anything else is read as JSON."""
+"""Media types read as YAML (a scenario file as it is)."""
+JSON_TYPES = frozenset({"application/json"})
+"""Media types read as JSON (and any ``application/...+json``)."""
 
 
-def _document_of(body: bytes, content_type: str, name: str) -> Any:
-    """Parse a body as YAML or JSON by its Content-Type; errors read like the loader's."""
-    if content_type.split(";")[0].strip().lower() in YAML_TYPES:
-        return _yaml_of(body, name)
-    return _json_of(body, name)
+class UnsupportedMediaType(Exception):
+    """A body whose Content-Type is neither JSON nor YAML (415). Refusing ``text/plain``,
+    forms and a missing type keeps a browser page from posting a solve cross-site
+    without a CORS preflight."""
 
 
-def _yaml_of(body: bytes, name: str) -> Any:
-    """Parse a YAML body with the command line's loader, refusing aliases (``*name``):
-    a few bytes of nested aliases expand to billions of nodes when validated."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: the body is not UTF-8 text") from None
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-                raise InputError(
-                    f"{name}: YAML alias *{event.anchor}{where}: aliases are not accepted "
-                    "here; write the value out"
-                )
-    except yaml.YAMLError:
-        pass  # parse_document reports it with the command line's words
-    except RecursionError:
-        raise InputError(f"{name}: the YAML is nested too deeply") from None
-    try:
-        return parse_document(text, name)
-    except RecursionError:
-        raise InputError(f"{name}: the YAML is nested too deeply") from None
+def _media_kind(content_type: str) -> Literal["json", "yaml"]:
+    """``json`` or ``yaml`` by the request's Content-Type, else `UnsupportedMediaType`."""
+    media = content_type.split(";")[0].strip().lower()
+    if media in YAML_TYPES:
+        return "yaml"
+    if media in JSON_TYPES or (media.startswith("application/") and media.endswith("+json")):
+        return "json"
+    shown = f"Content-Type {shorten(media, 60)!r}" if media else "no Content-Type"
+    raise UnsupportedMediaType(
+        f"the body has {shown}: send it as application/json or application/yaml"
+    )
 
 
-def _json_of(body: bytes, name: str) -> Any:
-    """Parse a JSON body; errors read like the loader's."""
-    try:
-        return json.loads(body)
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: the body is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{name}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise InputError(f"{name}: the JSON is nested too deeply") from None
-    except ValueError as error:  # an integer too long to convert, say
-        raise InputError(f"{name}: malformed JSON: {error}") from None
+def _document_of(body: bytes, content_type: str, name: str, settings: ServiceSettings) -> Any:
+    """Parse a body as YAML or JSON by its Content-Type, within the server's parse limits
+    (`periodize.parsing`: size, depth, values, digits, time; no YAML aliases, since a few
+    bytes of nested aliases expand to billions of values)."""
+    kind = _media_kind(content_type)
+    limits = settings.parse_limits
+    if kind == "yaml":
+        return parse_yaml(decode_text(body, name), name, limits)
+    return parse_json(body, name, limits)
 
 
 def _validated_scenario(data: Any, settings: ServiceSettings, name: str = "scenario") -> Scenario:
@@ -140,20 +130,29 @@ def _validated_scenario(data: Any, settings: ServiceSettings, name: str = "scena
 
 
 def _scenario_from_body(body: bytes, content_type: str, settings: ServiceSettings) -> Scenario:
-    return _validated_scenario(_document_of(body, content_type, "scenario"), settings)
+    return _validated_scenario(_document_of(body, content_type, "scenario", settings), settings)
+
+
+def _unknown_keys(data: dict[Any, Any], allowed: tuple[str, ...]) -> list[str]:
+    """A line per key of the request ``data`` that is not ``allowed`` (at most
+    `periodize.loading.MAX_PROBLEMS`, then a count)."""
+    known = ", ".join(sorted(allowed))
+    unknown = (
+        f"unknown key {shorten(str(key), 60)!r} (allowed: {known})"
+        for key in data
+        if key not in allowed
+    )
+    report = problem_report("request", unknown)
+    return report.splitlines() if report else []
 
 
 def _check_body(body: bytes, content_type: str, settings: ServiceSettings) -> CheckResult:
     """Validate a check request ``{"scenario": ..., "plan": ...}`` and run the checker."""
-    data = _document_of(body, content_type, "request")
+    data = _document_of(body, content_type, "request", settings)
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         raise InputError(f"request: expected a mapping with keys scenario and plan, found {found}")
-    problems = [
-        f"request: unknown key {key!r} (allowed: plan, scenario)"
-        for key in data
-        if key not in ("scenario", "plan")
-    ]
+    problems = _unknown_keys(data, ("plan", "scenario"))
     scenario: Scenario | None = None
     plan: Plan | None = None
     try:
@@ -194,19 +193,13 @@ class ReplanRequest:
 
 def _validated_log(data: Any) -> TrainingLog:
     """``data`` (a list of sessions) as a `TrainingLog`, validated by the command line's
-    log loader (the list goes through it as JSON text, as a ``.json`` log file would)."""
+    log loader."""
     if data is None:
         raise InputError(
             "log: required key is missing (the sessions done before today; [] for none)"
         )
     try:
-        text = json.dumps(data, default=str, allow_nan=False)
-    except RecursionError:
-        raise InputError("log: the document is nested too deeply") from None
-    except ValueError:  # NaN or infinity
-        raise InputError("log: holds a number that is not finite (NaN or infinity)") from None
-    try:
-        return log_from_text(text, "log")
+        return log_from_data(data, "log")
     except InputError:
         raise
     except RecursionError:
@@ -235,18 +228,13 @@ def _replan_body(body: bytes, content_type: str, settings: ServiceSettings) -> R
     """Validate a re-plan request ``{"scenario", "plan", "log", "today"}``: each part as
     the command line validates its file (every problem reported), then the four together
     (`validate_replan`: the plan is the scenario's, the log lies before today...)."""
-    data = _document_of(body, content_type, "request")
+    data = _document_of(body, content_type, "request", settings)
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         raise InputError(
             f"request: expected a mapping with keys {', '.join(REPLAN_KEYS)}, found {found}"
         )
-    allowed = ", ".join(sorted(REPLAN_KEYS))
-    problems = [
-        f"request: unknown key {key!r} (allowed: {allowed})"
-        for key in data
-        if key not in REPLAN_KEYS
-    ]
+    problems = _unknown_keys(data, REPLAN_KEYS)
     scenario: Scenario | None = None
     plan: Plan | None = None
     log_: TrainingLog | None = None
@@ -286,8 +274,19 @@ def _replan_body(body: bytes, content_type: str, settings: ServiceSettings) -> R
 # ----- the guard: access log, authentication, body size --------------------------------
 
 
+MAX_DETAIL_LINES = 100
+"""A `Problem` lists at most this many messages (each cut to a few hundred characters):
+an error body stays small whatever the request was."""
+SINGLE_HEADERS = ("authorization", "content-type", "content-length")
+"""Headers a request may send once: with two, which one counts would depend on who reads
+them (this server, or a proxy in front of it)."""
+
+
 def _problem(status: int, *lines: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    body = Problem(detail=tuple(lines)).model_dump(mode="json")
+    shown = [shorten(line) for line in lines[:MAX_DETAIL_LINES]]
+    if len(lines) > MAX_DETAIL_LINES:
+        shown.append(f"... and {len(lines) - MAX_DETAIL_LINES} more")
+    body = Problem(detail=tuple(shown)).model_dump(mode="json")
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -322,7 +321,14 @@ class Guard:
             self._log(scope, outcome, time.perf_counter() - started)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        headers: dict[str, bytes] = {}
+        for raw_name, value in scope.get("headers", []):
+            name = raw_name.decode("latin-1").lower()
+            if name in headers and name in SINGLE_HEADERS:
+                response = _problem(400, f"the request has more than one {name} header: send one")
+                await response(scope, receive, send)
+                return
+            headers[name] = value
         public = self._key is None or scope.get("path") == HEALTH_PATH
         if not public and not self._authorized(headers.get("authorization", b"")):
             response = _problem(
@@ -337,18 +343,39 @@ class Guard:
         if declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send)
             return
-        received = 0
+        await self.app(scope, self._bounded_body(receive), send)
 
-        async def receive_counted() -> Message:
-            nonlocal received
-            message = await receive()
+    def _bounded_body(self, receive: Receive) -> Receive:
+        """``receive``, refusing a body over the size limit (413) and one that has not
+        arrived within the read timeout (408); what comes after the body (the client
+        disconnecting) is passed on as it comes."""
+        limit, timeout = self.settings.max_body_bytes, self.settings.read_timeout_s
+        deadline = time.monotonic() + timeout
+        received = 0
+        complete = False
+
+        async def receive_bounded() -> Message:
+            nonlocal received, complete
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise HTTPException(
+                    408,
+                    f"the request body did not arrive within {timeout:g} s",
+                    headers={"Connection": "close"},
+                ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise HTTPException(413, self._too_large_text())
+                complete = not message.get("more_body", False)
+            else:
+                complete = True
             return message
 
-        await self.app(scope, receive_counted, send)
+        return receive_bounded
 
     def _authorized(self, header: bytes) -> bool:
         assert self._key is not None
@@ -386,10 +413,22 @@ class Guard:
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"model": Problem, "description": "The body is larger than the server accepts."},
+    400: {"model": Problem, "description": "A header that may be sent once was sent twice."},
+    413: {
+        "model": Problem,
+        "description": "The body is larger than the server accepts, or takes longer to "
+        "parse than it allows.",
+    },
     422: {
         "model": Problem,
         "description": "Bad input: one message per problem, as the command line prints them.",
+    },
+}
+BODY: dict[int | str, dict[str, Any]] = {
+    408: {"model": Problem, "description": "The body did not arrive within the read timeout."},
+    415: {
+        "model": Problem,
+        "description": "The body is not sent as application/json or application/yaml.",
     },
 }
 BUSY: dict[int | str, dict[str, Any]] = {
@@ -523,8 +562,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     errors = {**ERRORS, **(UNAUTHORIZED if settings.api_key else {})}
 
     async def read_scenario(request: Request) -> Scenario:
-        body = await request.body()
-        content_type = request.headers.get("content-type", "")
+        body, content_type = await _body_of(request)
         return await asyncio.to_thread(_scenario_from_body, body, content_type, settings)
 
     def task(
@@ -541,12 +579,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             **more,
         )
 
-    async def finished(job: Job) -> Job:
+    async def finished(job: Job, request: Request | None = None) -> Job:
+        """Wait for ``job`` to end; stop it when the client of ``request`` goes away
+        first (its answer would go nowhere)."""
+        waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(job.done.wait())]
+        if request is not None:
+            waits.append(asyncio.ensure_future(_disconnected(request)))
         try:
-            await job.done.wait()
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             pool.cancel(job)
             raise
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        if not job.status.finished:
+            pool.cancel(job)
         return job
 
     def failure(job: Job, name: str = "scenario") -> JSONResponse:
@@ -558,9 +606,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             )
         return _problem(422, f"{name}: {job.error or job.status.value}")
 
-    async def plan_of(submitted: Job, name: str = "scenario") -> Response:
+    async def plan_of(submitted: Job, request: Request, name: str = "scenario") -> Response:
         """Wait for ``submitted`` and answer with its plan (or the failure)."""
-        job = await finished(submitted)
+        job = await finished(submitted, request)
         if job.plan is None:
             return failure(job, name)
         return Response(job.plan.model_dump_json(), media_type="application/json")
@@ -575,8 +623,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         )
 
     async def read_replan(request: Request) -> ReplanRequest:
-        body = await request.body()
-        content_type = request.headers.get("content-type", "")
+        body, content_type = await _body_of(request)
         return await asyncio.to_thread(_replan_body, body, content_type, settings)
 
     def replan_task(
@@ -596,7 +643,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/plans",
         response_model=Plan,
-        responses={**errors, **BUSY},
+        responses={**errors, **BODY, **BUSY},
         openapi_extra=_scenario_body("The scenario to solve."),
         dependencies=protected,
         tags=["plans"],
@@ -615,14 +662,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return await plan_of(
             pool.submit(
                 task("solve", scenario, time_limit_s, seed=seed, deterministic=deterministic)
-            )
+            ),
+            request,
         )
 
     @app.post(
         "/v1/jobs",
         status_code=202,
         response_model=JobView,
-        responses={**errors, **BUSY},
+        responses={**errors, **BODY, **BUSY},
         openapi_extra=_scenario_body("The scenario to solve."),
         dependencies=protected,
         tags=["jobs"],
@@ -645,7 +693,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/replans",
         response_model=Plan,
-        responses={**errors, **BUSY},
+        responses={**errors, **BODY, **BUSY},
         openapi_extra=REPLAN_BODY,
         dependencies=protected,
         tags=["plans"],
@@ -665,14 +713,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         with the conflicting rules in `conflicts`."""
         replan = await read_replan(request)
         return await plan_of(
-            pool.submit(replan_task(replan, time_limit_s, seed, deterministic)), "request"
+            pool.submit(replan_task(replan, time_limit_s, seed, deterministic)), request, "request"
         )
 
     @app.post(
         "/v1/jobs/replans",
         status_code=202,
         response_model=JobView,
-        responses={**errors, **BUSY},
+        responses={**errors, **BODY, **BUSY},
         openapi_extra=REPLAN_BODY,
         dependencies=protected,
         tags=["jobs"],
@@ -730,7 +778,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/check",
         response_model=CheckResult,
-        responses=errors,
+        responses={**errors, **BODY},
         openapi_extra=CHECK_BODY,
         dependencies=protected,
         tags=["plans"],
@@ -738,14 +786,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     async def check_plan(request: Request) -> CheckResult:
         """Run the independent checker; `ok` is true when no rule is violated."""
-        body = await request.body()
-        content_type = request.headers.get("content-type", "")
+        body, content_type = await _body_of(request)
         return await asyncio.to_thread(_check_body, body, content_type, settings)
 
     @app.post(
         "/v1/explain",
         response_model=ExplainResult,
-        responses={**errors, **BUSY},
+        responses={**errors, **BODY, **BUSY},
         openapi_extra=_scenario_body("The scenario to explain."),
         dependencies=protected,
         tags=["plans"],
@@ -755,7 +802,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         """A minimal set of rules that cannot hold together, with the numbers involved and
         a checked fix; `feasible` is true when every hard rule can hold."""
         scenario = await read_scenario(request)
-        job = await finished(pool.submit(task("explain", scenario, time_limit_s)))
+        job = await finished(pool.submit(task("explain", scenario, time_limit_s)), request)
         if not isinstance(job.outcome, ExplainResult) or job.status is not JobStatus.DONE:
             return failure(job)
         return Response(job.outcome.model_dump_json(), media_type="application/json")
@@ -790,9 +837,29 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return app
 
 
+async def _body_of(request: Request) -> tuple[bytes, str]:
+    """The request's body and Content-Type, read once the type is known to be JSON or
+    YAML (`UnsupportedMediaType` otherwise)."""
+    content_type = request.headers.get("content-type", "")
+    _media_kind(content_type)
+    return await request.body(), content_type
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client of ``request`` (whose body has been read) disconnects."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def _install_error_handlers(app: FastAPI, settings: ServiceSettings) -> None:
     async def input_error(_request: Request, error: Exception) -> JSONResponse:
         return _problem(422, *str(error).splitlines())
+
+    async def too_large(_request: Request, error: Exception) -> JSONResponse:
+        return _problem(413, *str(error).splitlines())
+
+    async def unsupported(_request: Request, error: Exception) -> JSONResponse:
+        return _problem(415, str(error))
 
     async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
@@ -815,6 +882,8 @@ def _install_error_handlers(app: FastAPI, settings: ServiceSettings) -> None:
         return _problem(error.status_code, str(error.detail), headers=error.headers)
 
     app.add_exception_handler(InputError, input_error)
+    app.add_exception_handler(DocumentTooLarge, too_large)
+    app.add_exception_handler(UnsupportedMediaType, unsupported)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(QueueFull, busy)
     app.add_exception_handler(HTTPException, http_error)

@@ -104,6 +104,7 @@ def serve(
     import uvicorn
 
     from periodize.service.app import create_app
+    from periodize.service.server import server_config
 
     try:
         api_key = read_api_key(api_key_file)
@@ -125,11 +126,12 @@ def serve(
         f"queue {queue_size}, authentication {auth}",
         err=True,
     )
-    uvicorn.run(
+    config = server_config(
         create_app(settings),
+        settings,
         host=host,
         port=port,
         log_level=log_level,
-        access_log=False,
         timeout_graceful_shutdown=5,
     )
+    uvicorn.Server(config).run()

@@ -5,8 +5,10 @@ main thread, so that SIGINT stops the search under way and `solve` returns the b
 found so far (`periodize.model.run`): cancelling a job is ``os.kill(worker, SIGINT)``.
 Between tasks a worker ignores SIGINT. Progress reports and the result travel back over
 the worker's pipe; the event loop waits on the pipe and on the process's sentinel, so a
-worker that dies is seen at once: its job fails with a message and a fresh worker takes
-its place. A job that runs far past its time limit is interrupted, then killed.
+worker that dies is seen at once: a fresh worker takes its place, and its job runs once
+more on it (`ServiceSettings.worker_retries`) before it fails with a message. Every worker
+ends when the server's process does, even when that is killed (`periodize.lifeline`). A
+job that runs far past its time limit is interrupted, then killed.
 
 At most ``workers`` jobs run and ``queue_size`` more wait; `WorkerPool.submit` raises
 `QueueFull` beyond that.
@@ -30,6 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Literal
 
+from periodize.lifeline import exit_with_parent
 from periodize.log import TrainingLog
 from periodize.plan import Plan
 from periodize.scenario import Scenario
@@ -74,6 +77,7 @@ def worker_main(conn: Connection) -> None:
     """A worker process: run tasks from ``conn`` until it closes, sending back progress
     reports and one result (or error) per task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a late cancel between tasks: nothing
+    exit_with_parent()
     lock = threading.Lock()
 
     def send(message: tuple[str, Any]) -> None:
@@ -167,6 +171,8 @@ class Job:
     error: str | None = None
     retryable: bool = False
     """Whether the job failed for a reason that trying again may not meet (its worker died)."""
+    attempts: int = 0
+    """How often a worker has started it (a job whose worker dies runs once more)."""
     cancel_requested: bool = False
     done: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     worker: _Worker | None = field(default=None, repr=False)
@@ -406,6 +412,7 @@ class WorkerPool:
             return
         assert worker.conn is not None
         job.status, job.started_at, job.worker = JobStatus.RUNNING, _now(), worker
+        job.attempts += 1
         worker.conn.send(job.task)
         worker.tasks += 1
         started = time.monotonic()
@@ -430,8 +437,7 @@ class WorkerPool:
                 message = await worker.receive(max(0.01, wait))
             except WorkerDied as died:
                 worker.kill()
-                reason = f"the worker process stopped ({died}) while running this job"
-                self._finish(job, JobStatus.FAILED, reason, retryable=True)
+                self._run_again_or_fail(job, f"the worker process stopped ({died})")
                 return
             if message is None:
                 continue
@@ -469,6 +475,22 @@ class WorkerPool:
             if message is not None and message[0] == "ready":
                 worker.ready = True
         return True
+
+    def _run_again_or_fail(self, job: Job, reason: str) -> None:
+        """``job``'s worker died under it (killed for memory, a crash in native code): it
+        goes back to the head of the queue for a fresh worker, unless it was cancelled or
+        has had its `ServiceSettings.worker_retries`; then it fails."""
+        if job.cancel_requested or job.attempts > self.settings.worker_retries:
+            tries = f" on each of {job.attempts} attempts" if job.attempts > 1 else ""
+            self._finish(
+                job, JobStatus.FAILED, f"{reason} while running this job{tries}", retryable=True
+            )
+            return
+        log.warning("job %s: %s; running it again", job.id, reason)
+        job.status, job.worker, job.started_at, job.progress = JobStatus.QUEUED, None, None, None
+        self._waiting.appendleft(job)
+        assert self._wakeup is not None
+        self._wakeup.set()
 
     def _overdue(self, job: Job) -> str:
         limit = job.task.time_limit_s + self.settings.job_grace_s

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from periodize.parsing import ParseLimits
+
 API_KEY_ENV = "PERIODIZE_API_KEY"
 """The environment variable that switches API-key authentication on."""
 
@@ -17,7 +19,11 @@ class ServiceSettings:
     ``workers`` solver processes run at once; up to ``queue_size`` more jobs wait, and a
     request beyond that gets 503 with ``Retry-After: retry_after_s``. A request may ask for
     at most ``max_time_limit_s`` (larger asks are capped) and a scenario of at most
-    ``max_horizon_weeks``; a body larger than ``max_body_bytes`` gets 413. A job that runs
+    ``max_horizon_weeks``; a body larger than ``max_body_bytes``, or one that takes longer
+    than ``parse_time_s`` to parse, gets 413 (`parse_limits`). A request's head and its body
+    must each arrive within ``read_timeout_s`` (408 for a slow body; a slow head has its
+    connection closed). A job whose worker process dies is run once more on a fresh one,
+    ``worker_retries`` times at most. A job that runs
     ``job_grace_s`` past its time limit (an infeasible scenario's explanation included) is
     stopped and fails. Finished jobs are kept ``job_ttl_s`` seconds, at most ``jobs_kept``
     of them. A worker process is replaced after ``jobs_per_worker`` jobs, so that memory
@@ -38,6 +44,9 @@ class ServiceSettings:
     jobs_kept: int = 100
     jobs_per_worker: int = 50
     retry_after_s: int = 2
+    parse_time_s: float = 0.5
+    read_timeout_s: float = 10.0
+    worker_retries: int = 1
     api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -52,6 +61,13 @@ class ServiceSettings:
         if self.solver_threads is not None:
             return self.solver_threads
         return max(1, (os.cpu_count() or 1) // self.workers)
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        """How much one request body may ask of the parser (`periodize.parsing`): this
+        server's body size and parse time, the usual depth, values and digits, and no
+        YAML aliases."""
+        return ParseLimits(max_bytes=self.max_body_bytes, time_s=self.parse_time_s, aliases=False)
 
     def time_limit(self, asked: float | None) -> float:
         """The time limit a request runs under: its own, capped by the server's maximum."""

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from periodize.plan import Plan, Session, WeekSummary
 from periodize.scenario import Scenario
@@ -100,7 +100,7 @@ def to_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", plan.scenario)
+    calendar.add("x-wr-calname", vText(plan.scenario))  # an X- property: escape it as text
     for date, session in plan.sessions():
         calendar.add_component(_event(scenario, plan, date, session, times[session.slot], stamp))
     return calendar
