@@ -28,6 +28,7 @@ from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
 from periodize.service.models import JobStatus, JobView
 from periodize.service.settings import API_KEY_ENV, ServiceSettings, read_api_key
+from processes import children, is_running
 from service_server import RunningServer, serve, wait_until_up
 
 KEY = "test-key-3f9a1c"
@@ -549,20 +550,6 @@ def test_the_key_comes_from_a_file_or_the_environment(
 
 
 # ----- the command -------------------------------------------------------------------------
-
-
-def children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (Linux /proc)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(word) for word in path.read_text().split()] if path.exists() else []
-
-
-def is_running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
 
 
 @pytest.mark.slow
