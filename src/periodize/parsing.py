@@ -141,35 +141,47 @@ def _utf8_size(text: str, limit: int) -> int:
 
 
 def check_values(data: Any, name: str, limits: ParseLimits, deadline: float) -> None:
-    """Walk ``data`` once, without recursion: at most ``max_depth`` levels and
-    ``max_values`` values, finite numbers, text without lone surrogates; within the time."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    count = 0
-    while stack:
-        value, depth = stack.pop()
-        count += 1
+    """Walk ``data`` once, level by level and without recursion: at most ``max_depth``
+    levels and ``max_values`` values, finite numbers, text without lone surrogates; within
+    the time. (Whole levels go through C-speed list operations: a megabyte of values takes
+    milliseconds.)"""
+    level: list[Any] = [data]
+    depth = count = 0
+    while level:
+        count += len(level)
         if count > limits.max_values:
             raise DocumentTooLarge(
                 f"{name}: more than {limits.max_values} values (lists, mappings and scalars, "
                 "an alias counted each time it is used); a scenario, plan or log has far fewer"
             )
-        if count % 4096 == 0 and time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             raise DocumentTooLarge(_too_slow(name, limits))
-        if isinstance(value, dict):
-            if depth >= limits.max_depth:
-                raise InputError(_too_deep(name, limits))
-            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
-        elif isinstance(value, list | tuple | set | frozenset):
-            if depth >= limits.max_depth:
-                raise InputError(_too_deep(name, limits))
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise InputError(_not_finite(name, repr(value)))
-        elif isinstance(value, str) and _LONE_SURROGATE.search(value):
+        below: list[Any] = []
+        texts: list[str] = []
+        numbers: list[float] = []
+        for value in level:
+            kind = type(value)
+            if kind is dict:
+                below.extend(value.keys())
+                below.extend(value.values())
+            elif kind in (list, tuple, set, frozenset):
+                below.extend(value)
+            elif kind is str:
+                texts.append(value)
+            elif kind is float:
+                numbers.append(value)
+        if below and depth >= limits.max_depth:
+            raise InputError(_too_deep(name, limits))
+        if not all(map(math.isfinite, numbers)):
+            raise InputError(
+                _not_finite(name, repr(next(n for n in numbers if not math.isfinite(n))))
+            )
+        if _LONE_SURROGATE.search("".join(texts)):
             raise InputError(
                 f"{name}: a string holds a lone surrogate escape (such as \\ud800), "
                 "which is not text: remove it"
             )
+        level, depth = below, depth + 1
 
 
 class _Bounds:
