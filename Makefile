@@ -3,13 +3,14 @@
 #   make test        create .venv if needed, then lint, type check and the whole test suite
 #   make test-fast   the same without the tests marked slow
 #   make docs        regenerate the generated parts of docs/ from the code
+#   make fuzz        the fuzz test of every reader of untrusted text, thorough (minutes)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   ?= scenarios/dolomites-50k-intermediate.yaml
 
-.PHONY: demo test test-fast lint typecheck pytest pytest-fast test-thorough docs bench format clean
+.PHONY: demo test test-fast lint typecheck pytest pytest-fast test-thorough fuzz docs bench format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +43,10 @@ docs: $(STAMP)
 	$(BIN)/python -m periodize.reference docs
 
 test-thorough: $(STAMP)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -q --hypothesis-show-statistics tests/test_properties.py $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_fuzz.py $(PYTEST_ARGS)
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -q --hypothesis-show-statistics tests/test_fuzz.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -189,14 +189,14 @@ def test_numbers_dates_and_flags_must_have_their_own_type(
 
 
 def test_strict_types_reach_every_document_the_loaders_read() -> None:
-    flag = tiny() + 'sessions: [{id: easy_run, hard: "yes"}]\n'
+    flag = tiny() + 'sessions: [{id: road_easy, hard: "yes"}]\n'
     with pytest.raises(InputError, match=r"sessions\[0\]\.hard: expected true or false"):
         scenario_from_text(flag, "s.yaml")
     from periodize.loading import log_from_text
 
     with pytest.raises(InputError, match=r"entry 1 \(2027-01-05\): minutes: expected a whole"):
-        log_from_text('[{date: 2027-01-05, kind: easy_run, minutes: "45", rpe: 3}]', "log.yaml")
-    csv_log = "date,kind,minutes,rpe\n2027-01-05,easy_run,45,3\n"  # CSV cells are all text
+        log_from_text('[{date: 2027-01-05, kind: road_easy, minutes: "45", rpe: 3}]', "log.yaml")
+    csv_log = "date,kind,minutes,rpe\n2027-01-05,road_easy,45,3\n"  # CSV cells are all text
     assert log_from_text(csv_log, "log.csv", csv_format=True).entries[0].minutes == 45
 
 

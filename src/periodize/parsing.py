@@ -67,21 +67,28 @@ def parse_yaml(text: str, name: str, limits: ParseLimits = FILE_LIMITS) -> Any:
     an `InputError` naming ``name`` (and the line and column where YAML can tell)."""
     check_size(text, name, limits)
     deadline = time.monotonic() + limits.time_s
-    loader = _BoundedLoader(text)
-    loader.bounds = _Bounds(name, limits, deadline)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)  # its reader refuses unprintable characters here
+        loader.bounds = _Bounds(name, limits, deadline)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = error.problem or "malformed YAML"
         raise InputError(f"{name}: malformed YAML at {where}: {problem}") from None
+    except yaml.reader.ReaderError as error:
+        raise InputError(
+            f"{name}: character {error.character!r} at position {error.position + 1} is not "
+            "allowed in YAML: remove it"
+        ) from None
     except yaml.YAMLError as error:
-        raise InputError(f"{name}: malformed YAML: {_one_line(str(error))}") from None
+        raise InputError(f"{name}: malformed YAML: {_one_line(str(error))[:200]}") from None
     except RecursionError:  # the depth limit comes first; a guard all the same
         raise InputError(_too_deep(name, limits)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     check_values(data, name, limits, deadline)
     return data
 
