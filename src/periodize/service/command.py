@@ -69,6 +69,13 @@ def configure_access_log() -> None:
     help="Largest request body, bytes (413 beyond).",
 )
 @click.option(
+    "--read-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a request's head, and then its body, may take to arrive (408 beyond).",
+)
+@click.option(
     "--api-key-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Require this key (the file's first line) as Authorization: Bearer KEY. "
@@ -89,13 +96,15 @@ def serve(
     default_time_limit: float,
     max_horizon: int,
     max_body: int,
+    read_timeout: float,
     api_key_file: Path | None,
     log_level: str,
 ) -> None:
     """Serve the HTTP API (FastAPI on uvicorn) until interrupted.
 
     Endpoints under /v1: plans, jobs, check, explain, schema, healthz; the OpenAPI
-    document at /openapi.json. Ctrl-C or SIGTERM stops the server: running solves are
+    document at /openapi.json. Bodies are JSON or YAML (by Content-Type, 415 otherwise),
+    read within the body, time and depth limits of docs/security.md. Ctrl-C or SIGTERM stops the server: running solves are
     interrupted, waiting jobs cancelled, the workers ended.
     """
     from periodize.extras import require_extra
@@ -117,6 +126,7 @@ def serve(
         default_time_limit_s=default_time_limit,
         max_horizon_weeks=max_horizon,
         max_body_bytes=max_body,
+        read_timeout_s=read_timeout,
         api_key=api_key,
     )
     configure_access_log()
