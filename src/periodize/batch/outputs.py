@@ -17,6 +17,7 @@ from pathlib import Path
 from periodize.batch.jobs import PLAN_FILE, VIEW_FILES, Job, Outcome, Verdict
 from periodize.loading import InputError, read_text
 from periodize.output import write_atomically
+from periodize.parsing import parse_json
 
 RECORD_FILE = "result.json"
 """The completion record of a scenario's folder, written after every other file."""
@@ -166,7 +167,8 @@ def completed_outcome(output_dir: Path, job: Job, formats: Iterable[str]) -> Out
     view in ``formats``. None when ``job`` must be solved."""
     try:
         folder = output_folder(output_dir, job.name)
-        record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        text, name = read_text(folder / RECORD_FILE)
+        record = parse_json(text, name)
         verdict = Verdict(record["status"])
         if record["digest"] != job.digest or verdict not in FINAL_VERDICTS:
             return None
@@ -187,5 +189,5 @@ def completed_outcome(output_dir: Path, job: Job, formats: Iterable[str]) -> Out
             message=record["message"],
             resumed=True,
         )
-    except (OSError, ValueError, KeyError, TypeError, OutputRefused):
+    except (InputError, OSError, ValueError, KeyError, TypeError, OutputRefused):
         return None

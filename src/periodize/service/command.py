@@ -104,8 +104,9 @@ def serve(
 
     Endpoints under /v1: plans, jobs, check, explain, schema, healthz; the OpenAPI
     document at /openapi.json. Bodies are JSON or YAML (by Content-Type, 415 otherwise),
-    read within the body, time and depth limits of docs/security.md. Ctrl-C or SIGTERM stops the server: running solves are
-    interrupted, waiting jobs cancelled, the workers ended.
+    read within the body, time and depth limits of docs/security.md. Ctrl-C or SIGTERM
+    stops the server: running solves are interrupted, waiting jobs cancelled, the workers
+    ended.
     """
     from periodize.extras import require_extra
 
