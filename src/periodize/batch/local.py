@@ -100,20 +100,13 @@ def _start_worker() -> None:
 
 
 def _failed(job: Job, tries: int, error: Exception) -> Outcome:
-    return Outcome(
-        job.name,
-        job.source,
-        Verdict.FAILED,
-        attempts=tries,
-        message=f"{type(error).__name__}: {error}",
-    )
+    return _without_plan(job, tries, Verdict.FAILED, f"{type(error).__name__}: {error}")
 
 
 def _crashed(job: Job, tries: int) -> Outcome:
-    return Outcome(
-        job.name,
-        job.source,
-        Verdict.CRASHED,
-        attempts=tries,
-        message=f"its worker process died on each of {tries} attempt(s)",
-    )
+    message = f"its worker process died on each of {tries} attempt(s)"
+    return _without_plan(job, tries, Verdict.CRASHED, message)
+
+
+def _without_plan(job: Job, tries: int, verdict: Verdict, message: str) -> Outcome:
+    return Outcome(job.name, job.source, verdict, attempts=tries, message=message)
