@@ -7,6 +7,7 @@ hanging the suite.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -22,7 +23,9 @@ import pytest
 import yaml
 
 from conftest import SCENARIOS
-from periodize.loading import MAX_PROBLEMS
+from periodize.client import Client
+from periodize.loading import MAX_PROBLEMS, load_scenario
+from periodize.service.models import JobStatus, JobView
 from periodize.service.settings import ServiceSettings
 from processes import children, still_running
 from service_server import RunningServer, serve, wait_until_up
@@ -56,8 +59,9 @@ def server() -> Iterator[RunningServer]:
 
 
 def half_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(HALF.read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))
+    data = yaml.safe_load(HALF.read_text(encoding="utf-8"))
+    plain: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return plain
 
 
 def post(server: RunningServer, path: str, body: bytes | str, headers: Any) -> httpx.Response:
@@ -253,6 +257,51 @@ def test_numbers_must_be_numbers(server: RunningServer, value: str, problem: str
     answer = post(server, "/v1/plans", text, JSON)
     assert answer.status_code == 422
     assert details(answer) == [problem]
+
+
+def kill_the_worker_of(client: Client, server: RunningServer, job_id: str) -> list[int]:
+    """Wait until the job runs, SIGKILL its worker (the only one), return its pid."""
+    view = wait_for(client, job_id, lambda v: v.status is JobStatus.RUNNING)
+    assert view.status is JobStatus.RUNNING
+    pids: list[int] = server.app.state.pool.worker_pids
+    assert len(pids) == 1
+    os.kill(pids[0], signal.SIGKILL)
+    return pids
+
+
+def wait_for(client: Client, job_id: str, condition: Any, wait_s: float = 60) -> JobView:
+    """Poll the job until ``condition(view)`` holds, it finishes, or the wait is over."""
+    deadline = time.monotonic() + wait_s
+    view = client.job(job_id)
+    while not (condition(view) or view.status.finished) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        view = client.job(job_id)
+    return view
+
+
+def test_a_job_whose_worker_dies_runs_again_once_then_fails(server: RunningServer) -> None:
+    """8: a job whose worker died (killed for memory, a crash in native code, which may
+    not happen twice) ended failed at once; it now runs once more on a fresh worker."""
+    half = load_scenario(HALF)
+    with Client(server.url, api_key=KEY) as client:
+        once = client.submit(half, time_limit_s=2)
+        killed = kill_the_worker_of(client, server, once.id)
+        done = client.wait(once.id, poll_s=0.1, timeout_s=120)
+        assert done.status is JobStatus.DONE, done.error
+        assert done.plan is not None
+        assert done.plan.has_plan
+        assert server.app.state.pool.worker_pids not in ([], killed)
+
+        twice = client.submit(half, time_limit_s=60)
+        first = kill_the_worker_of(client, server, twice.id)
+        wait_for(client, twice.id, lambda _: server.app.state.pool.worker_pids not in ([], first))
+        kill_the_worker_of(client, server, twice.id)
+        failed = client.wait(twice.id, poll_s=0.1, timeout_s=60)
+        assert failed.status is JobStatus.FAILED
+        assert failed.error is not None
+        assert "worker process stopped" in failed.error
+        assert "on each of 2 attempts" in failed.error
+        assert client.health().status == "ok"
 
 
 # ----- 7: the service's workers die with it -------------------------------------------------
