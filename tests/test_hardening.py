@@ -212,6 +212,17 @@ def test_a_document_of_many_unknown_keys_gets_a_short_answer() -> None:
     assert all(len(line) <= MAX_LINE_CHARS for line in lines)
 
 
+def test_a_problem_stays_on_one_line_whatever_its_key_holds() -> None:
+    """Found by the fuzz test: a terrain key with a line break in it split its problem over
+    two lines, the second not naming the file."""
+    text = tiny() + 'terrain: {"road\\nx": null}\n'
+    with pytest.raises(InputError) as raised:
+        scenario_from_text(text, "s.yaml")
+    lines = str(raised.value).splitlines()
+    assert all(line.startswith("s.yaml: ") for line in lines)
+    assert any("road\\nx" in line for line in lines)
+
+
 # ----- 5: the command line -------------------------------------------------------------------
 
 

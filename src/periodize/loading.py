@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
+import re
 import sys
 import types
 import typing
@@ -249,18 +250,28 @@ def _problems(model: type[BaseModel], error: ValidationError) -> Iterator[str]:
 
 
 def problem_report(name: str, lines: Iterable[str]) -> str:
-    """``lines`` as an `InputError` message: each prefixed with ``name`` and cut to
+    """``lines`` as an `InputError` message: each prefixed with ``name``, kept to one line
+    (a line break inside it, from a key or a value, is written ``\\n``) and cut to
     `MAX_LINE_CHARS`, at most `MAX_PROBLEMS` of them, then a line counting the rest."""
     shown: list[str] = []
     more = 0
     for line in lines:
         if len(shown) < MAX_PROBLEMS:
-            shown.append(shorten(f"{name}: {line}"))
+            one_line = LINE_BREAKS.sub(_escaped, line)  # a key or value may hold one
+            shown.append(shorten(f"{name}: {one_line}"))
         else:
             more += 1
     if more:
         shown.append(f"{name}: ... and {more} more problem(s); fix the ones above first")
     return "\n".join(shown)
+
+
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What `str.splitlines` breaks a line at."""
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return repr(found.group())[1:-1]
 
 
 def shorten(text: str, limit: int = MAX_LINE_CHARS) -> str:
