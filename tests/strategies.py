@@ -210,8 +210,8 @@ def _validate(data: Data) -> Scenario:
 @st.composite
 def pins(draw: st.DrawFn, data: Data, max_pins: int = 3) -> list[Data]:
     """Pins that `Scenario._check_pins` accepts: on open slots of plan dates other than race
-    day, of a known non-race kind the athlete's injuries allow, on reachable terrain, with
-    minutes in the kind's range and the slot."""
+    day, of a known non-race kind the athlete's injuries allow and the slot is one of its
+    slots, on reachable terrain, with minutes in the kind's range and the slot."""
     scenario = _validate(data)
     catalogue = merge_catalogue(scenario.sessions)
     kinds = sorted(
@@ -230,6 +230,7 @@ def pins(draw: st.DrawFn, data: Data, max_pins: int = 3) -> list[Data]:
                 top = min(hi, available)
                 if (
                     lo <= top
+                    and kind.allows(slot)
                     and scenario.reachable(kind.terrain, day)
                     and not kind.excluded_by(scenario.athlete.injuries)
                 ):
