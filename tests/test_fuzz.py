@@ -239,7 +239,7 @@ def assert_clean_refusal(message: str, name: str) -> None:
     assert all(line.startswith(f"{name}: ") for line in message.splitlines()), message
 
 
-@settings(max_examples=examples(30, 2000), suppress_health_check=HEALTH, **FUZZ)
+@settings(max_examples=examples(30, 4000), suppress_health_check=HEALTH, **FUZZ)
 @given(
     text=st.one_of(
         documents(SCENARIO_SEEDS), documents([CHECK_SEED, REPLAN_SEED]), documents([LOG_SEED])
@@ -279,7 +279,7 @@ def written(payload: bytes, name: str) -> Iterator[Path]:
         yield path
 
 
-@settings(max_examples=examples(20, 1000), suppress_health_check=HEALTH, **FUZZ)
+@settings(max_examples=examples(20, 2000), suppress_health_check=HEALTH, **FUZZ)
 @given(scenario=payloads(SCENARIO_SEEDS), plan=payloads([CHECK_SEED]))
 def test_the_command_line_answers_any_file_in_one_line_per_problem(
     scenario: bytes, plan: bytes
@@ -349,7 +349,7 @@ def requests(draw: st.DrawFn) -> tuple[str, bytes, str]:
     return path, draw(payloads(seeds)), draw(MEDIA)
 
 
-@settings(max_examples=examples(20, 1500), suppress_health_check=HEALTH, **FUZZ)
+@settings(max_examples=examples(20, 2000), suppress_health_check=HEALTH, **FUZZ)
 @given(request=requests())
 def test_the_service_answers_any_body_with_a_2xx_or_a_4xx(
     server: RunningServer, request: tuple[str, bytes, str]
