@@ -177,7 +177,9 @@ def _validated(model: type[M], data: Any, name: str) -> M:
         result = model.model_validate(data)
     except ValidationError as error:
         lax = list(_problems(model, error))
-        raise InputError(problem_report(name, [*lax, *_coerced(model, text, lax)])) from None
+        # With a full page of problems already, the strict pass would only add to the count.
+        strict_only = list(_coerced(model, text, lax)) if len(lax) < MAX_PROBLEMS else []
+        raise InputError(problem_report(name, [*lax, *strict_only])) from None
     coerced = list(_coerced(model, text, []))
     if coerced:
         raise InputError(problem_report(name, coerced))
