@@ -15,6 +15,7 @@ from typing import Annotated, Any, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from periodize.steps import StepTemplate
 from periodize.vocabulary import (
     CROSS_TRAINING,
     INJURY_STRESS,
@@ -63,6 +64,8 @@ class SessionKind(BaseModel):
     systems: dict[System, Annotated[int, Field(ge=0, le=5)]]
     gear: tuple[str, ...] = ()
     description: Annotated[str, Field(min_length=1, max_length=300)]
+    steps: StepTemplate | None = None
+    """The kind's own workout template (periodize.steps); None: derived from its facts."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -180,6 +183,7 @@ class SessionKindOverride(BaseModel):
     systems: dict[System, Annotated[int, Field(ge=0, le=5)]] | None = None
     gear: tuple[str, ...] | None = None
     description: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    steps: StepTemplate | None = None
 
     def given(self) -> dict[str, Any]:
         """The fields this entry sets."""

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
+from periodize.heart_rate import Zones
+from periodize.steps import Workout
 from periodize.vocabulary import (
     ROAD_TERRAINS,
     SYSTEMS,
@@ -30,6 +32,7 @@ from periodize.vocabulary import (
     Terrain,
     Weekday,
 )
+from periodize.workouts import KindFacts, session_steps
 
 
 class Status(StrEnum):
@@ -70,10 +73,13 @@ class Session(_Model):
     systems: dict[System, int]
     gear: tuple[str, ...]
     description: str
+    steps: Workout = ()
+    """The session as a watch runs it; they add up to ``minutes`` (periodize.workouts)."""
 
     @classmethod
-    def of(cls, kind: SessionKind, slot: Slot, minutes: int) -> Session:
-        """A session of ``kind`` lasting ``minutes`` in ``slot``."""
+    def of(cls, kind: SessionKind, slot: Slot, minutes: int, zones: Zones | None = None) -> Session:
+        """A session of ``kind`` lasting ``minutes`` in ``slot``, its steps' targets in
+        bpm when the athlete's heart-rate ``zones`` are known."""
         return cls(
             slot=slot,
             kind=kind.id,
@@ -96,7 +102,22 @@ class Session(_Model):
             systems=dict(kind.systems),
             gear=kind.gear,
             description=kind.description,
+            steps=session_steps(KindFacts.of(kind), minutes, zones),
         )
+
+    def workout(self) -> Workout:
+        """The session's steps; for a plan written before sessions had steps, the steps
+        its kind's facts give (zone targets without bpm, no scenario template)."""
+        if self.steps:
+            return self.steps
+        facts = KindFacts(
+            kind=self.kind,
+            modality=self.modality,
+            rpe=self.rpe,
+            work_share_pct=round(self.work_share * 100),
+            description=self.description,
+        )
+        return session_steps(facts, self.minutes)
 
     @property
     def is_race(self) -> bool:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from periodize.calendar import Week, build_calendar
 from periodize.catalogue import RACE_KIND, SessionKind, SessionKindOverride, merge_catalogue
+from periodize.heart_rate import HeartRate, Zones
 from periodize.rules import Band, RuleOverrides, Rules, resolve_rules
 from periodize.vocabulary import (
     SLOTS,
@@ -51,6 +52,13 @@ class Athlete(_Frozen):
     long_minutes: DayMinutes
     long_hike_minutes: DayMinutes | None = None
     injuries: tuple[Injury, ...] = ()
+    hr: HeartRate | None = None
+    """Heart rate (periodize.heart_rate): zones for workout targets and logged efforts."""
+
+    @property
+    def zones(self) -> Zones | None:
+        """The athlete's heart-rate zones, when ``hr`` gives them."""
+        return self.hr.zones_bpm() if self.hr is not None else None
 
     @property
     def baseline_load(self) -> int:

@@ -506,14 +506,15 @@ def _read_plan(
     started: float,
 ) -> Plan:
     ctx = built.ctx
+    zones = scenario.athlete.zones
     by_day: dict[int, list[Session]] = {}
     for candidate in ctx.candidates:
         if solver.boolean_value(candidate.chosen):
             minutes = int(solver.value(candidate.minutes))
-            session = Session.of(candidate.kind, candidate.slot, minutes)
+            session = Session.of(candidate.kind, candidate.slot, minutes, zones)
             by_day.setdefault(candidate.day, []).append(session)
     if ctx.race_day is not None:
-        race = Session.of(scenario.catalogue[RACE_KIND], Slot.AM, scenario.race_minutes())
+        race = Session.of(scenario.catalogue[RACE_KIND], Slot.AM, scenario.race_minutes(), zones)
         by_day[ctx.race_day] = [race]
     days = tuple(
         Day(

@@ -125,14 +125,15 @@ def greedy_plan(scenario: Scenario) -> Plan:
 
 def plan_from_sessions(scenario: Scenario, sessions: Sessions) -> Plan:
     """A feasible-status `Plan` holding ``sessions`` (and the race on race day)."""
+    zones = scenario.athlete.zones
     by_day: dict[int, list[Session]] = {}
     for (day, slot), (kind, minutes) in sessions.items():
-        by_day.setdefault(day, []).append(Session.of(kind, slot, minutes))
+        by_day.setdefault(day, []).append(Session.of(kind, slot, minutes, zones))
     race = scenario.race
     if race is not None:
         race_day = (race.date - scenario.start).days
         kind = scenario.catalogue[RACE_KIND]
-        by_day[race_day] = [Session.of(kind, Slot.AM, scenario.race_minutes())]
+        by_day[race_day] = [Session.of(kind, Slot.AM, scenario.race_minutes(), zones)]
     dates: list[dt.date] = scenario.dates
     days = tuple(
         Day(
