@@ -15,6 +15,7 @@ from periodize.heart_rate import HeartRate
 from periodize.loading import InputError, scenario_from_text
 from periodize.plan import Plan, Session
 from periodize.steps import Repeat, RepeatSpec, Step, StepSpec, flat_steps, total_seconds
+from periodize.vocabulary import Slot
 from periodize.workouts import (
     KindFacts,
     fit_template,
@@ -22,7 +23,6 @@ from periodize.workouts import (
     workout_text,
     zone_for_rpe,
 )
-from periodize.vocabulary import Slot
 
 KINDS = sorted(builtin_kinds().values(), key=lambda kind: kind.id)
 ZONES = HeartRate(max=188, rest=52).zones_bpm()

@@ -16,7 +16,7 @@ import importlib
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,19 +34,24 @@ from periodize.exit_codes import (
 )
 from periodize.output import (
     DETAILS,
+    FIT_EXTRA_HINT,
     FORMATS,
     Detail,
-    Format,
     RenderOptions,
-    choose_format,
+    Target,
+    choose_target,
     ensure_writable,
     render_plan,
+    render_session_files,
     write_atomically,
+    write_folder,
 )
 from periodize.vocabulary import WEEKDAYS, Phase, Slot
 
 if TYPE_CHECKING:
     from periodize.calendar import Week
+    from periodize.fitlog import FitLog
+    from periodize.log import TrainingLog
     from periodize.plan import Plan
     from periodize.scenario import Scenario
     from periodize.solve import Progress, ProgressHook, SolveOptions
@@ -308,9 +313,12 @@ def _view_options(command: Callable[..., None]) -> Any:
                 "-o",
                 "outputs",
                 multiple=True,
-                type=click.Path(dir_okay=False, path_type=Path),
+                type=click.Path(),
                 help="Write here, atomically, in the format its extension names; repeat to "
-                "write one plan in several formats (-o plan.json -o plan.md -o plan.ics).",
+                "write one plan in several formats (-o plan.json -o plan.md -o plan.ics). A "
+                "folder (DIR/) takes a file per session in a workout format (--format fit "
+                "or intervals); workout files of an earlier export that the plan no longer "
+                "has are removed from it.",
             ),
             click.option(
                 "--detail",
@@ -392,7 +400,7 @@ class PlanOutput:
     """Where and how a command writes its plan: each target's format and file (None for
     stdout), who the views are for, and the slots' start times."""
 
-    targets: tuple[tuple[Format, Path | None], ...]
+    targets: tuple[Target, ...]
     detail: Detail
     am_time: dt.time
     pm_time: dt.time
@@ -401,18 +409,21 @@ class PlanOutput:
     def of(
         cls,
         output_format: str | None,
-        outputs: Sequence[Path],
+        outputs: Sequence[str],
         detail: Detail,
         am_time: dt.time,
         pm_time: dt.time,
     ) -> PlanOutput:
         """The targets of ``--format`` and ``-o``; an `InputError` when a file's extension
-        names no format or contradicts ``--format``, or a file cannot be written there
-        (raised before any solve)."""
-        paths: Sequence[Path | None] = outputs or [None]
-        targets = tuple((choose_format(output_format, path), path) for path in paths)
-        for path in outputs:
-            ensure_writable(path)
+        names no format or contradicts ``--format``, a folder has no workout format, a
+        format's extra is missing, or a file cannot be written there (raised before any
+        solve)."""
+        given: Sequence[str | None] = outputs or [None]
+        targets = tuple(choose_target(output_format, output) for output in given)
+        for target in targets:
+            if target.path is not None:
+                # a folder is checked as the place of its files
+                ensure_writable(target.path / "workout" if target.folder else target.path)
         return cls(targets, detail, am_time, pm_time)
 
     def options(self, width: int) -> RenderOptions:
@@ -424,16 +435,30 @@ class PlanOutput:
 
 
 def write_plan(scenario: Scenario, plan: Plan, out: PlanOutput) -> None:
-    """Render ``plan`` for every target, then write them: files atomically, stdout as
-    text (the table in colour on a terminal). Every view is rendered before any file is
-    written, so a failing view leaves no file behind."""
+    """Render ``plan`` for every target, then write them: files atomically, folders a file
+    per session, stdout as text (the table in colour on a terminal). Every view is
+    rendered before any file is written, so a failing view leaves no file behind; a plan
+    without days writes no workouts."""
     terminal = shutil.get_terminal_size().columns
-    rendered = [
-        (fmt, path, render_plan(scenario, plan, fmt.name, out.options(100 if path else terminal)))
-        for fmt, path in out.targets
-    ]
-    for fmt, path, content in rendered:
-        if path is not None:
+    rendered: list[tuple[Target, str | bytes | Mapping[str, str | bytes]]] = []
+    for target in out.targets:
+        fmt, path = target.format, target.path
+        if target.folder:
+            if plan.has_plan:
+                rendered.append((target, render_session_files(plan, fmt.name)))
+            continue
+        options = out.options(100 if path else terminal)
+        rendered.append((target, render_plan(scenario, plan, fmt.name, options)))
+    for target, content in rendered:
+        fmt, path = target.format, target.path
+        if isinstance(content, Mapping):
+            assert path is not None  # a folder target has its path
+            try:
+                write_folder(path, content)
+            except OSError as error:
+                fail(f"{path}: cannot be written ({error.strerror or error})")
+            click.echo(f"{path}: {_count(len(content), f'{fmt.name} workout file')}", err=True)
+        elif path is not None:
             try:
                 write_atomically(path, content)
             except OSError as error:
@@ -499,7 +524,7 @@ def solve_scenario(
 def solve(
     scenario_file: str,
     output_format: str | None,
-    outputs: tuple[Path, ...],
+    outputs: tuple[str, ...],
     detail: Detail,
     am_time: dt.time,
     pm_time: dt.time,
@@ -549,7 +574,9 @@ def _count(number: int, word: str) -> str:
     "log_file",
     required=True,
     metavar="LOG",
-    help="Training log of what was really done (YAML, or CSV ending in .csv).",
+    help="Training log of what was really done: YAML, CSV ending in .csv, or FIT activity "
+    "files as a watch records them (a .fit file or a folder of them; `periodize log` shows "
+    "what they read as).",
 )
 @click.option(
     "--today",
@@ -566,7 +593,7 @@ def replan_command(
     log_file: str,
     today: dt.date,
     output_format: str | None,
-    outputs: tuple[Path, ...],
+    outputs: tuple[str, ...],
     detail: Detail,
     am_time: dt.time,
     pm_time: dt.time,
@@ -582,7 +609,7 @@ def replan_command(
     SCENARIO) is solved again, changing as few future sessions as it can (S5, objective:
     stability). The output lists the changed sessions (JSON: "changes"). Exit codes as for solve.
     """
-    from periodize.loading import load_log, load_plan, load_scenario
+    from periodize.loading import load_plan, load_scenario
     from periodize.matching import ensure_plan_of
     from periodize.replan import replan
 
@@ -590,7 +617,7 @@ def replan_command(
     scenario = load_scenario(scenario_file)
     previous = load_plan(plan_file)
     ensure_plan_of(scenario, previous, plan_file)
-    log = load_log(log_file)
+    log = load_done(log_file, scenario)
     options = _solve_options(time_limit, workers, seed, deterministic)
     with _live_progress(quiet) as progress:
         plan = replan(scenario, previous, log, today, options, progress=progress)
@@ -610,7 +637,7 @@ def render(
     scenario_file: str,
     plan_file: str,
     output_format: str | None,
-    outputs: tuple[Path, ...],
+    outputs: tuple[str, ...],
     detail: Detail,
     am_time: dt.time,
     pm_time: dt.time,
@@ -708,8 +735,9 @@ def explain_one_day(
     "--done",
     "log_file",
     metavar="LOG",
-    help="A re-plan's training log: the days before --today must be what it says, and "
-    "they are history (rules are judged on the weeks from today's on).",
+    help="A re-plan's training log (YAML, CSV or FIT activities, as for replan): the days "
+    "before --today must be what it says, and they are history (rules are judged on the "
+    "weeks from today's on).",
 )
 @click.option(
     "--today",
@@ -728,7 +756,7 @@ def check_command(
     no days, is bad input).
     """
     from periodize.check import check
-    from periodize.loading import load_log, load_plan, load_scenario
+    from periodize.loading import load_plan, load_scenario
     from periodize.matching import ensure_days, ensure_plan_of
 
     if today is not None and log_file is None:
@@ -737,7 +765,7 @@ def check_command(
     plan = load_plan(plan_file)
     ensure_plan_of(scenario, plan, plan_file)
     ensure_days(plan, plan_file, "check")
-    log = load_log(log_file) if log_file is not None else None
+    log = load_done(log_file, scenario) if log_file is not None else None
     violations = check(scenario, plan, done=log, today=today)
     for violation in violations:
         where = f"week {violation.week}" if violation.week is not None else "plan"
@@ -748,6 +776,102 @@ def check_command(
         click.echo(_count(len(violations), "violation"), err=True)
         sys.exit(EXIT_VIOLATIONS)
     click.echo(f"{plan_file}: no violation of any hard rule", err=True)
+
+
+# ----- training logs: FIT activities --------------------------------------------------------
+
+
+def load_done(source: str, scenario: Scenario) -> TrainingLog:
+    """The training log of ``--done``: FIT activities (a .fit file or a folder, each file
+    that is not one reported on stderr and skipped), else a YAML or CSV log."""
+    from periodize.loading import load_log
+    from periodize.log import is_fit_source
+
+    if not is_fit_source(source):
+        return load_log(source)
+    found = read_fit_files(scenario, [source])
+    if not found.inferred:
+        fail(f"{source}: no activity could be read as a training log")
+    return found.log
+
+
+def read_fit_files(scenario: Scenario, sources: Sequence[str]) -> FitLog:
+    """`periodize.fitlog.read_fit_log` over ``sources``, each skipped file reported on
+    stderr; an `InputError` for a missing source or the fit extra not installed."""
+    from periodize.log import LogError
+
+    try:
+        fitlog = importlib.import_module("periodize.fitlog")
+    except ModuleNotFoundError as error:
+        raise InputError(
+            f"reading FIT files needs {error.name or 'garmin-fit-sdk'}, which is not "
+            f"installed: {FIT_EXTRA_HINT}"
+        ) from None
+    try:
+        found: FitLog = fitlog.read_fit_log(scenario, sources)
+    except LogError as error:
+        raise InputError(f"log: {error}") from None
+    for skipped in found.skipped:
+        click.echo(skipped.text(), err=True)
+    return found
+
+
+@cli.command("log")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_DIR...")
+@click.option(
+    "--scenario",
+    "scenario_file",
+    metavar="SCENARIO",
+    help="The scenario whose athlete's heart-rate zones (athlete.hr) give each activity's "
+    "RPE and whose catalogue the activities are matched to (default: the built-in "
+    "catalogue, no zones).",
+)
+def log_command(sources: Sequence[str], scenario_file: str | None) -> None:
+    """Print the training log that FIT activity files read as.
+
+    One YAML entry per activity, each under the inferences that made it (as comments):
+    date and slot from the local start, minutes from the timer, modality and terrain from
+    sport and sub-sport, RPE from the average heart rate against the athlete's zones (else
+    the matched kind's), the matched kind. Files that are not activities (settings,
+    workouts, monitoring), damaged, truncated or too short are named on stderr with the
+    reason and skipped. The output is a log for --done: check it, correct it, save it.
+    Exits 2 when nothing could be read.
+    """
+    from periodize.loading import load_scenario
+
+    scenario = load_scenario(scenario_file) if scenario_file else _catalogue_only()
+    found = read_fit_files(scenario, sources)
+    if not found.inferred:
+        fail("no activity could be read as a training log")
+    click.echo(log_yaml(found), nl=False)
+
+
+def _catalogue_only() -> Scenario:
+    """A scenario that only lends the built-in catalogue (no zones) to `periodize log`."""
+    from periodize.scenario import Scenario
+
+    return Scenario.model_validate(
+        {
+            "name": "built-in catalogue",
+            "start": "2000-01-03",
+            "weeks": 1,
+            "athlete": {"level": "intermediate", "weekly_minutes": 0, "long_minutes": 0},
+        }
+    )
+
+
+def log_yaml(found: FitLog) -> str:
+    """A FIT log as a YAML log file, each entry under its inferences as comments."""
+    import yaml
+
+    lines = ["# Training log read from FIT activity files by `periodize log`."]
+    for item in found.inferred:
+        lines.append(f"# {item.activity.source} ({item.activity.device})")
+        lines += [f"#   {reason}" for reason in item.reasons]
+        entry = item.entry.model_dump(mode="json", exclude_none=True)
+        text = yaml.safe_dump([entry], default_flow_style=None, sort_keys=False, width=1000)
+        lines.append(text.rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

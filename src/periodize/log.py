@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
@@ -79,6 +80,12 @@ class LoggedSession:
     minutes: int
 
 
+def is_fit_source(source: str | Path) -> bool:
+    """Whether a ``--done`` source means FIT activities: a folder or a ``.fit`` file."""
+    path = Path(source)
+    return path.suffix.lower() == ".fit" or path.is_dir()
+
+
 CSV_COLUMNS = ("date", "kind", "modality", "terrain", "minutes", "rpe", "slot", "note")
 
 
@@ -91,31 +98,41 @@ def log_rows_from_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _closest_kind(scenario: Scenario, entry: LogEntry) -> SessionKind:
-    """The catalogue kind an entry without ``kind`` stands for: same modality and terrain
-    (the modality alone if none matches), the logged minutes within its range (or the
-    nearest), then the closest RPE, then the id."""
+def closest_kind(
+    scenario: Scenario, modality: Modality, terrain: Terrain, minutes: int, rpe: int | None
+) -> SessionKind:
+    """The catalogue kind a session of ``modality`` on ``terrain`` stands for: same
+    modality and terrain (the modality alone if none matches), ``minutes`` within its range
+    (or the nearest), then the closest RPE, then the lower RPE (a session nothing says was
+    hard is taken as the easier kind; when ``rpe`` is not known, only this counts), then
+    the id. Raises `LogError` when no kind has the modality."""
     kinds = [k for k in scenario.catalogue.values() if not k.is_race]
-    matching = [k for k in kinds if k.modality is entry.modality and k.terrain is entry.terrain]
+    matching = [k for k in kinds if k.modality is modality and k.terrain is terrain]
     if not matching:
-        matching = [k for k in kinds if k.modality is entry.modality]
+        matching = [k for k in kinds if k.modality is modality]
     if not matching:
         raise LogError(
-            f"{entry.date}: no session kind has modality {entry.modality} "
+            f"no session kind has modality {modality} "
             f"(name a kind: periodize schema lists the catalogue)"
         )
 
-    def distance(kind: SessionKind) -> tuple[int, int, str]:
+    def distance(kind: SessionKind) -> tuple[int, int, int, str]:
         lo, hi = kind.minutes
-        outside = max(0, lo - entry.minutes, entry.minutes - hi)
-        return (outside, abs(kind.rpe - entry.rpe), kind.id)
+        outside = max(0, lo - minutes, minutes - hi)
+        return (outside, abs(kind.rpe - rpe) if rpe is not None else 0, kind.rpe, kind.id)
 
     return min(matching, key=distance)
 
 
 def _kind_of(scenario: Scenario, entry: LogEntry) -> SessionKind:
     if entry.kind is None:
-        kind = _closest_kind(scenario, entry)
+        # _says_what_it_was: an entry without a kind has a modality and a terrain
+        assert entry.modality is not None
+        assert entry.terrain is not None
+        try:
+            kind = closest_kind(scenario, entry.modality, entry.terrain, entry.minutes, entry.rpe)
+        except LogError as error:
+            raise LogError(f"{entry.date}: {error}") from None
     else:
         found = scenario.catalogue.get(entry.kind)
         if found is None:

@@ -5,6 +5,9 @@ extensions that mean it (``-o plan.md``), and the function that renders a plan. 
 command line (``solve``, ``replan``, ``render``) and the batch both render through it, so
 a new format is one `Format` entry here and every command offers it.
 
+The workout formats (``fit``, ``intervals``) also write one file per session into a folder
+(``-o DIR/``, a name ending in ``/`` or an existing folder); ``fit`` writes nothing else.
+
 Views are imported when a plan is rendered, not when this module is: the command line
 reads the registry to build its options, and ``periodize --help`` stays fast.
 """
@@ -12,12 +15,15 @@ reads the registry to build its options, and ``periodize --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 from periodize.errors import InputError
@@ -50,17 +56,25 @@ class RenderOptions:
 
 Writer = Callable[["Scenario", "Plan", RenderOptions], str | bytes]
 """Renders a plan: text, or bytes for a binary format."""
+FilesWriter = Callable[["Plan"], Mapping[str, str | bytes]]
+"""Renders a plan as one file per session: file name -> content."""
+FIT_EXTRA_HINT = "pip install 'periodize[fit]'"
 
 
 @dataclass(frozen=True)
 class Format:
     """One output format: its ``--format`` name, the file extensions that mean it (the
-    first is what the batch names its file), what it is for, and its writer."""
+    first is what the batch names its file), what it is for, and its writer (None for a
+    format written only into a folder). ``files`` writes one file per session into a
+    folder; ``ready`` raises an `InputError` when the format cannot be written here (an
+    extra not installed), so that a command can refuse before it solves."""
 
     name: str
     extensions: tuple[str, ...]
     summary: str
-    write: Writer
+    write: Writer | None
+    files: FilesWriter | None = None
+    ready: Callable[[], None] | None = None
 
     @property
     def file_name(self) -> str:
@@ -96,6 +110,38 @@ def _html(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
     return html.render(scenario, plan, coach=options.coach)
 
 
+def _intervals_bundle(scenario: Scenario, plan: Plan, options: RenderOptions) -> str:
+    from periodize.views import intervals
+
+    return intervals.render_bundle(plan)
+
+
+def _intervals_files(plan: Plan) -> Mapping[str, str | bytes]:
+    from periodize.views import intervals
+
+    return intervals.session_files(plan)
+
+
+def _fit_view() -> ModuleType:
+    """`periodize.views.fit`, or an `InputError` saying how to install FIT support."""
+    try:
+        return importlib.import_module("periodize.views.fit")
+    except ModuleNotFoundError as error:
+        raise InputError(
+            f"--format fit needs {error.name or 'fit-tool'}, which is not installed: "
+            f"{FIT_EXTRA_HINT}"
+        ) from None
+
+
+def _fit_ready() -> None:
+    _fit_view()
+
+
+def _fit_files(plan: Plan) -> Mapping[str, str | bytes]:
+    files: dict[str, bytes] = _fit_view().workout_files(plan)
+    return dict(files)
+
+
 FORMATS: dict[str, Format] = {
     entry.name: entry
     for entry in (
@@ -104,6 +150,22 @@ FORMATS: dict[str, Format] = {
         Format("md", (".md", ".markdown"), "a Markdown document for the athlete", _markdown),
         Format("ics", (".ics",), "an iCalendar file, one event per session", _calendar),
         Format("html", (".html", ".htm"), "a self-contained HTML report, offline", _html),
+        Format(
+            "fit",
+            (".fit",),
+            "a FIT workout file per session for a watch, into the folder -o DIR/",
+            None,
+            files=_fit_files,
+            ready=_fit_ready,
+        ),
+        Format(
+            "intervals",
+            (".txt",),
+            "intervals.icu workout text: a file per session into -o DIR/, else every "
+            "session in one text",
+            _intervals_bundle,
+            files=_intervals_files,
+        ),
     )
 }
 """Every output format by name. To add one, add an entry: name, extensions, a line for
@@ -111,7 +173,8 @@ the help texts, and a writer ``(scenario, plan, options) -> str | bytes``."""
 
 
 def format_for_path(path: Path) -> Format | None:
-    """The format a file name's extension means (``plan.md`` -> md), or None."""
+    """The format a file name's extension means (``plan.md`` -> md; the first listed when
+    two share one, ``.txt`` -> table), or None."""
     suffix = path.suffix.lower()
     return next((f for f in FORMATS.values() if suffix in f.extensions), None)
 
@@ -135,19 +198,101 @@ def choose_format(requested: str | None, output: Path | None) -> Format:
             )
         return implied
     chosen = FORMATS[requested]
-    if output is not None and implied is not None and implied is not chosen:
+    if (
+        output is not None
+        and implied is not None
+        and output.suffix.lower() not in chosen.extensions
+    ):
         raise InputError(
             f"--format {requested} but -o {output} names a {implied.name} file: drop "
             f"--format, or write to {output.with_suffix(chosen.extensions[0]).name}"
         )
+    if chosen.write is None:
+        where = f"-o {output}" if output is not None else "stdout"
+        raise InputError(
+            f"--format {requested} writes a file per session, not one {where}: give a "
+            "folder, -o DIR/"
+        )
     return chosen
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one rendering goes: its format, and a file, a folder (one file per session:
+    ``folder``) or stdout (``path`` None)."""
+
+    format: Format
+    path: Path | None
+    folder: bool = False
+
+
+def is_folder(output: str) -> bool:
+    """Whether ``-o output`` names a folder: it ends in ``/`` or is an existing folder."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def choose_target(requested: str | None, output: str | None) -> Target:
+    """The target of ``-o output`` (stdout when None) in ``--format requested``: a folder
+    for a workout format, else a file as `choose_format` says. An `InputError` for a
+    folder without a workout format, or a format that cannot be written here."""
+    if output is not None and is_folder(output):
+        folder_formats = " or ".join(f.name for f in FORMATS.values() if f.files is not None)
+        if requested is None:
+            raise InputError(
+                f"-o {output}: a folder takes a workout format: --format {folder_formats}"
+            )
+        chosen = FORMATS[requested]
+        if chosen.files is None:
+            raise InputError(
+                f"-o {output}: is a folder; --format {requested} writes one file: give a file name"
+            )
+        target = Target(chosen, Path(output), folder=True)
+    else:
+        path = Path(output) if output is not None else None
+        target = Target(choose_format(requested, path), path)
+    if target.format.ready is not None:
+        target.format.ready()
+    return target
 
 
 def render_plan(
     scenario: Scenario, plan: Plan, output_format: str, options: RenderOptions | None = None
 ) -> str | bytes:
-    """``plan`` rendered in the format named ``output_format``."""
-    return FORMATS[output_format].write(scenario, plan, options or RenderOptions())
+    """``plan`` rendered in the format named ``output_format`` (one with a writer)."""
+    write = FORMATS[output_format].write
+    if write is None:
+        raise ValueError(f"{output_format} is written only into a folder (render_session_files)")
+    return write(scenario, plan, options or RenderOptions())
+
+
+def render_session_files(plan: Plan, output_format: str) -> Mapping[str, str | bytes]:
+    """``plan`` as one file per session in the workout format ``output_format``, by file
+    name (``2027-01-04-pm-road_tempo.fit``), in calendar order."""
+    files = FORMATS[output_format].files
+    if files is None:
+        raise ValueError(f"{output_format} writes no file per session")
+    return files(plan)
+
+
+WORKOUT_FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?:am|pm)-[a-z][a-z0-9_]*\.(?:fit|txt)$")
+"""The names the workout formats give their files
+(`periodize.workouts.workout_file_name`)."""
+
+
+def write_folder(folder: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write ``files`` (name -> content) into ``folder``, each atomically, then remove the
+    workout files (`WORKOUT_FILE_NAME`) of the same extensions that ``files`` does not
+    hold: an earlier export's sessions the plan no longer has. No other file is touched."""
+    for name, content in files.items():
+        write_atomically(folder / name, content)
+    suffixes = {Path(name).suffix for name in files}
+    for stale in folder.iterdir():
+        if (
+            stale.name not in files
+            and stale.suffix in suffixes
+            and WORKOUT_FILE_NAME.match(stale.name)
+        ):
+            stale.unlink()
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:

@@ -21,6 +21,7 @@ read from its RPE (`zone_for_rpe`). Targets carry bpm when the athlete's zones a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from periodize.catalogue import SessionKind
 from periodize.heart_rate import Zones
 from periodize.steps import Repeat, RepeatSpec, Step, StepSpec, StepType, Workout
-from periodize.vocabulary import Modality
+from periodize.vocabulary import Modality, Slot
 
 GRID_SECONDS = 5
 """Efforts and recoveries are whole multiples of 5 s; other steps whole minutes where
@@ -373,3 +374,14 @@ def workout_text(workout: Workout) -> str:
         else:
             parts.append(step_text(part))
     return " · ".join(parts)
+
+
+def workout_file_name(date: dt.date, slot: Slot, kind: str, suffix: str) -> str:
+    """``2027-01-04-pm-road_tempo.fit``: a session's workout file, sorting by date and
+    slot (`periodize.output.WORKOUT_FILE_NAME` knows the pattern)."""
+    return f"{date.isoformat()}-{slot.value}-{kind}{suffix}"
+
+
+def workout_title(kind: str, minutes: int) -> str:
+    """``Road tempo 50 min``: a workout's name on the watch."""
+    return f"{kind.replace('_', ' ').capitalize()} {minutes} min"
