@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -353,3 +354,14 @@ def test_replan_takes_a_folder_of_fit_files(
     }
     log = read_fit_log(scenario, [watch]).log
     assert check(scenario, plan, done=log, today=dt.date(2017, 6, 14)) == []
+
+
+def test_without_the_fit_extra_the_message_says_how_to_install(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "garmin_fit_sdk", None)
+    monkeypatch.delitem(sys.modules, "periodize.fitlog", raising=False)
+    result = run_cli("log", str(FIT_DATA))
+    assert result.exit_code == 2
+    assert "garmin_fit_sdk, which is not installed: pip install 'periodize[fit]'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,16 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from conftest import SCENARIOS
 from periodize.catalogue import builtin_kinds
 from periodize.heart_rate import HeartRate
-from periodize.loading import InputError, scenario_from_text
+from periodize.heuristic import greedy_plan
+from periodize.loading import InputError, load_scenario, scenario_from_text
 from periodize.plan import Plan, Session
 from periodize.steps import Repeat, RepeatSpec, Step, StepSpec, flat_steps, total_seconds
+from periodize.views import html, ics, markdown
 from periodize.vocabulary import Slot
 from periodize.workouts import (
     KindFacts,
     fit_template,
     session_steps,
+    workout_lines,
     workout_text,
     zone_for_rpe,
 )
@@ -235,3 +239,15 @@ def test_step_models_reject_bad_values() -> None:
         Step(type="work", seconds=0, zone=(2, 2))
     with pytest.raises(ValidationError):
         Repeat(count=0, steps=(Step(type="work", seconds=60, rpe=5),))
+
+
+def test_the_views_show_each_sessions_steps() -> None:
+    scenario = load_scenario(SCENARIOS / "dolomites-50k-intermediate.yaml")
+    plan = greedy_plan(scenario)
+    hard = next(s for _, s in plan.sessions() if any(isinstance(p, Repeat) for p in s.steps))
+    lines = workout_lines(hard.steps)
+    assert f"Steps: {' · '.join(lines)}." in markdown.render(scenario, plan)
+    calendar = ics.render(scenario, plan).replace("\r\n ", "")
+    assert "\\n".join(f"- {line}" for line in lines) in calendar
+    page = html.render(scenario, plan)
+    assert "".join(f"<li>{line}</li>" for line in lines) in page

@@ -160,7 +160,7 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "intervals",
-            (".txt",),
+            (".intervals.txt",),
             "intervals.icu workout text: a file per session into -o DIR/, else every "
             "session in one text",
             _intervals_bundle,
@@ -173,10 +173,12 @@ the help texts, and a writer ``(scenario, plan, options) -> str | bytes``."""
 
 
 def format_for_path(path: Path) -> Format | None:
-    """The format a file name's extension means (``plan.md`` -> md; the first listed when
-    two share one, ``.txt`` -> table), or None."""
-    suffix = path.suffix.lower()
-    return next((f for f in FORMATS.values() if suffix in f.extensions), None)
+    """The format a file name's extension means (``plan.md`` -> md), or None; the longest
+    extension the name ends in wins (``w.intervals.txt`` -> intervals, ``w.txt`` ->
+    table)."""
+    name = path.name.lower()
+    found = [(len(e), f) for f in FORMATS.values() for e in f.extensions if name.endswith(e)]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def _extensions_text() -> str:
@@ -186,7 +188,18 @@ def _extensions_text() -> str:
 def choose_format(requested: str | None, output: Path | None) -> Format:
     """The format to write ``output`` in (stdout when None): ``requested`` (``--format``),
     else the one ``output``'s extension means, else the table. An `InputError` when the
-    two disagree or neither says."""
+    two disagree, neither says, or the format writes only a file per session (fit)."""
+    chosen = _requested_or_implied(requested, output)
+    if chosen.write is None:
+        where = f"-o {output}" if output is not None else "stdout"
+        raise InputError(
+            f"--format {chosen.name} writes a file per session, not one {where}: give a "
+            "folder, -o DIR/"
+        )
+    return chosen
+
+
+def _requested_or_implied(requested: str | None, output: Path | None) -> Format:
     implied = format_for_path(output) if output is not None else None
     if requested is None:
         if output is None:
@@ -198,20 +211,10 @@ def choose_format(requested: str | None, output: Path | None) -> Format:
             )
         return implied
     chosen = FORMATS[requested]
-    if (
-        output is not None
-        and implied is not None
-        and output.suffix.lower() not in chosen.extensions
-    ):
+    if output is not None and implied is not None and implied is not chosen:
         raise InputError(
             f"--format {requested} but -o {output} names a {implied.name} file: drop "
             f"--format, or write to {output.with_suffix(chosen.extensions[0]).name}"
-        )
-    if chosen.write is None:
-        where = f"-o {output}" if output is not None else "stdout"
-        raise InputError(
-            f"--format {requested} writes a file per session, not one {where}: give a "
-            "folder, -o DIR/"
         )
     return chosen
 

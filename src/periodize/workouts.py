@@ -363,17 +363,22 @@ def step_text(step: Step) -> str:
     return f"{STEP_LABELS[step.type]} {duration_text(step.seconds)} {target_text(step)}"
 
 
-def workout_text(workout: Workout) -> str:
-    """The steps in one line: ``Warm-up 10m Z1-Z2 · 6x (Work 3m30s Z4-Z5 + Recovery
-    3m30s Z1-Z2) · Cool-down 9m Z1``."""
-    parts = []
+def workout_lines(workout: Workout) -> list[str]:
+    """The steps, a line a part: ``Warm-up 10m Z1-Z2``, ``6x (Work 3m30s Z4-Z5 + Recovery
+    3m30s Z1-Z2)``, ``Cool-down 9m Z1``."""
+    lines = []
     for part in workout:
         if isinstance(part, Repeat):
             inner = " + ".join(step_text(s) for s in part.steps)
-            parts.append(f"{part.count}x ({inner})")
+            lines.append(f"{part.count}x ({inner})")
         else:
-            parts.append(step_text(part))
-    return " · ".join(parts)
+            lines.append(step_text(part))
+    return lines
+
+
+def workout_text(workout: Workout) -> str:
+    """The steps in one line, parts joined by `` · ``."""
+    return " · ".join(workout_lines(workout))
 
 
 def workout_file_name(date: dt.date, slot: Slot, kind: str, suffix: str) -> str:

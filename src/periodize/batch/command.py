@@ -24,7 +24,16 @@ from rich.progress import (
 from rich.text import Text
 
 from periodize.batch.cluster import connect, local_cluster, run_dask, threads_by_host
-from periodize.batch.jobs import VIEW_FILES, Job, Outcome, SolveSettings, Verdict, usable_cores
+from periodize.batch.jobs import (
+    VIEW_FILES,
+    WORKOUT_VIEWS,
+    WORKOUTS_FOLDER,
+    Job,
+    Outcome,
+    SolveSettings,
+    Verdict,
+    usable_cores,
+)
 from periodize.batch.local import Activity, run_local
 from periodize.batch.outputs import (
     SUMMARY_FILE,
@@ -190,7 +199,9 @@ def describe_outcome(outcome: Outcome) -> str:
     multiple=True,
     help="A view to write besides plan.json (repeatable): "
     + ", ".join(f"{name} ({VIEW_FILES[name]})" for name in FORMATS if name in VIEW_FILES)
-    + ".",
+    + "; "
+    + ", ".join(WORKOUT_VIEWS)
+    + f" (a file per session in OUT/NAME/{WORKOUTS_FOLDER}/).",
 )
 @click.option(
     "--jobs",
@@ -279,6 +290,10 @@ def batch_command(
         raise click.UsageError("--scheduler and --local-cluster exclude each other")
     if scheduler is not None or use_local_cluster:
         require_extra("cluster", "--scheduler" if scheduler is not None else "--local-cluster")
+    for view in dict.fromkeys(formats):
+        ready = OUTPUT_FORMATS[view].ready
+        if ready is not None:
+            ready()  # a missing extra (fit) is an input error before any solve
     paths = find_scenarios(sources)
     if not paths:
         raise InputError(f"{' '.join(sources)}: no scenario files (.yaml, .yml, .json)")

@@ -19,16 +19,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from periodize.loading import InputError, scenario_from_text
-from periodize.output import FORMATS, render_plan
+from periodize.output import FORMATS, render_plan, render_session_files
 from periodize.plan import Plan, Status
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 
 PLAN_FILE = "plan.json"
 """The plan JSON of every scenario that was solved (any status)."""
-VIEW_FILES = {name: entry.file_name for name, entry in FORMATS.items() if name != "json"}
+VIEW_FILES = {
+    name: entry.file_name
+    for name, entry in FORMATS.items()
+    if name != "json" and entry.write is not None and entry.files is None
+}
 """The file of each view ``--format`` may ask for (json is always written): ``plan`` and
 the format's extension (`periodize.output.FORMATS`)."""
+WORKOUT_VIEWS = tuple(name for name, entry in FORMATS.items() if entry.files is not None)
+"""The formats written a file per session, into `WORKOUTS_FOLDER` (fit, intervals)."""
+WORKOUTS_FOLDER = "workouts"
+"""Where a scenario's workout files go: ``OUT/NAME/workouts/``."""
 
 CRASH_ONCE_ENV = "PERIODIZE_BATCH_CRASH_ONCE"
 """Test-only hook, ``STEM:MARKER``: the first solve of the scenario whose output name is
@@ -148,12 +156,16 @@ def solve_job(job: Job, settings: SolveSettings) -> Outcome:
 def render_files(
     scenario: Scenario, plan: Plan, formats: tuple[str, ...]
 ) -> dict[str, str | bytes]:
-    """The plan JSON and, when there is a plan, each view in ``formats``."""
+    """The plan JSON and, when there is a plan, each view in ``formats`` (the workout
+    formats a file per session under `WORKOUTS_FOLDER`)."""
     files: dict[str, str | bytes] = {}
     if plan.has_plan:
         for view in formats:
             if view in VIEW_FILES:
                 files[VIEW_FILES[view]] = render_plan(scenario, plan, view)
+            elif view in WORKOUT_VIEWS:
+                for name, content in render_session_files(plan, view).items():
+                    files[f"{WORKOUTS_FOLDER}/{name}"] = content
     files[PLAN_FILE] = render_plan(scenario, plan, "json")
     return files
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from periodize.batch.jobs import PLAN_FILE, VIEW_FILES, Job, Outcome, Verdict
+from periodize.batch.jobs import PLAN_FILE, VIEW_FILES, WORKOUTS_FOLDER, Job, Outcome, Verdict
 from periodize.loading import InputError, read_text
 from periodize.output import write_atomically
 from periodize.parsing import parse_json
@@ -136,11 +136,16 @@ def write_outcome(output_dir: Path, outcome: Outcome, digest: str | None) -> Non
     for stale in (*VIEW_FILES.values(), PLAN_FILE):
         if stale not in outcome.files:
             (folder / stale).unlink(missing_ok=True)
+    workouts = folder / WORKOUTS_FOLDER
+    if workouts.is_dir():
+        for stale_workout in workouts.iterdir():
+            if f"{WORKOUTS_FOLDER}/{stale_workout.name}" not in outcome.files:
+                stale_workout.unlink()
     if not outcome.files:
         return
-    for file_name, text in outcome.files.items():
+    for file_name, content in outcome.files.items():
         if file_name != PLAN_FILE:
-            write_atomically(folder / file_name, text)
+            write_atomically(folder / file_name, content)
     write_atomically(folder / PLAN_FILE, outcome.files[PLAN_FILE])
     write_atomically(folder / RECORD_FILE, json.dumps(_record(outcome, digest), indent=2) + "\n")
 

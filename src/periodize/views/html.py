@@ -39,6 +39,7 @@ from periodize.views.figures import (
     week_days,
 )
 from periodize.vocabulary import ROAD_TERRAINS, SYSTEMS, TRAIL_TERRAINS, Modality, System
+from periodize.workouts import workout_lines
 
 # The charts' drawing area in SVG user units; the SVG scales to its container's width.
 WIDTH, HEIGHT = 560, 250
@@ -78,6 +79,7 @@ class SessionCell:
     rpe: int
     zone: str | None
     description: str
+    steps: tuple[str, ...]
     gear: str
     long: bool
 
@@ -135,6 +137,7 @@ def _session_cell(session: Session) -> SessionCell:
         rpe=session.rpe,
         zone=heart_rate_zone(session),
         description=session.description,
+        steps=tuple(workout_lines(session.workout())),
         gear=", ".join(session.gear),
         long=session.long,
     )

@@ -21,6 +21,7 @@ from periodize.plan import Plan, Session, WeekSummary
 from periodize.scenario import Scenario
 from periodize.views.figures import intensity_text, kind_label, week_contains
 from periodize.vocabulary import Slot
+from periodize.workouts import workout_lines
 
 PRODID = "-//periodize//training plan//EN"
 #: When each slot's session starts unless told otherwise (--am-time, --pm-time).
@@ -54,6 +55,9 @@ def description(scenario: Scenario, week: WeekSummary | None, session: Session) 
     """The event's body: what to do, how hard, where, with what, and where it sits."""
     lines = [
         session.description,
+        "",
+        "Steps:",
+        *(f"- {line}" for line in workout_lines(session.workout())),
         "",
         f"Intensity: {intensity_text(session)}",
         f"Terrain: {session.terrain.value}",

@@ -21,6 +21,7 @@ from periodize.views.figures import (
     terrain_bands,
     week_days,
 )
+from periodize.workouts import workout_text
 
 _SESSION_COLUMNS = ("Date", "Slot", "Session", "Min", "Terrain", "Intensity", "RPE", "Notes")
 _ALIGNMENT = ("---", "---", "---", "---:", "---", "---", "---:", "---")
@@ -49,6 +50,7 @@ def _session_row(date: dt.date, session: Session) -> str:
     zone = heart_rate_zone(session)
     intensity = session.intensity.value + (f" ({zone})" if zone else "")
     notes = session.description
+    notes += f" Steps: {workout_text(session.workout())}."
     if session.gear:
         notes += f" Gear: {', '.join(session.gear)}."
     label = kind_label(session.kind)
