@@ -35,10 +35,11 @@ ACTIVITIES = {
     "garmin-fenix-5-run.fit",
     "garmin-fenix-5-walk.fit",
     "garmin-fenix-5-bike.fit",
-    "garmin-edge-820-bike.fit",
     "elemnt-bolt-no-application-id-inside-developer-data-id.fit",
     "event_timestamp.fit",
 }
+"""The activities of tests/data/fit; garmin-edge-820-bike.fit is the fenix 5's ride
+recorded again by a bike computer, and counts once."""
 JUNE_2017 = [
     "garmin-fenix-5-walk.fit",
     "garmin-fenix-5-run.fit",
@@ -273,7 +274,21 @@ def test_the_same_activity_twice_counts_once(scenario: Scenario, tmp_path: Path)
     shutil.copy(FIT_DATA / "garmin-fenix-5-bike.fit", tmp_path / "b.fit")
     found = read_fit_log(scenario, [tmp_path])
     assert len(found.inferred) == 1
-    assert found.skipped[0].reason == "the same activity as a.fit"
+    assert found.skipped[0].reason == "the same cycling at the same time as a.fit: counted once"
+
+
+def test_a_ride_on_a_watch_and_a_bike_computer_counts_once(scenario: Scenario) -> None:
+    # fenix 5: 16:09:22-16:10:22 UTC; Edge 820: 16:10:15-16:11:20 UTC, both cycling.
+    found = read_fit_log(
+        scenario, [FIT_DATA / "garmin-edge-820-bike.fit", FIT_DATA / "garmin-fenix-5-bike.fit"]
+    )
+    assert [item.activity.source for item in found.inferred] == ["garmin-fenix-5-bike.fit"]
+    assert [(s.source, s.reason) for s in found.skipped] == [
+        (
+            "garmin-edge-820-bike.fit",
+            "the same cycling at the same time as garmin-fenix-5-bike.fit: counted once",
+        )
+    ]
 
 
 def test_three_activities_on_a_day_ask_for_a_written_log(
@@ -338,6 +353,7 @@ def test_replan_takes_a_folder_of_fit_files(
     assert result.exit_code == 0, result.stderr
     assert "Settings.fit: skipped: a settings file, not an activity" in result.stderr
     assert "activity-filecrc.fit: skipped: damaged" in result.stderr
+    assert "garmin-edge-820-bike.fit: skipped: the same cycling" in result.stderr
     plan = load_plan(out)
     past = {
         (day.date.isoformat(), s.slot.value, s.kind, s.minutes)
@@ -349,7 +365,6 @@ def test_replan_takes_a_folder_of_fit_files(
         ("2017-06-11", "am", "hike_easy", 1),
         ("2017-06-11", "pm", "road_recovery", 1),
         ("2017-06-12", "am", "bike_easy", 1),
-        ("2017-06-12", "pm", "bike_easy", 1),
         ("2017-06-13", "am", "swim_easy", 73),
     }
     log = read_fit_log(scenario, [watch]).log

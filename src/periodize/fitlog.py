@@ -17,6 +17,9 @@ Each session of an activity file becomes one log entry:
 - **note**: file, sport, start, heart rate and climbing, so the log says where it came
   from.
 
+An activity recorded twice (the same sport at overlapping times: a watch and a bike
+computer on one ride, or a file given twice) counts once, the earlier start kept.
+
 Every inference is kept in words (`Inferred.reasons`; ``periodize log`` prints them).
 Files that are not activities (settings, workouts, monitoring), damaged, truncated or not
 FIT at all are skipped with the reason (`Skipped`), never a traceback. Decoding uses
@@ -90,6 +93,7 @@ class Activity:
     start_utc: dt.datetime
     utc_offset: dt.timedelta | None
     timer_seconds: float
+    elapsed_seconds: float
     average_hr: int | None
     ascent_m: int | None
     distance_m: float | None
@@ -99,6 +103,16 @@ class Activity:
         """The start on the athlete's clock (UTC when the file does not say)."""
         start = self.start_utc + (self.utc_offset or dt.timedelta(0))
         return start.replace(tzinfo=None)
+
+    @property
+    def end_utc(self) -> dt.datetime:
+        return self.start_utc + dt.timedelta(seconds=max(self.elapsed_seconds, self.timer_seconds))
+
+    def same_as(self, other: Activity) -> bool:
+        """Whether ``other`` is this activity recorded again: the same sport at the same
+        time (a watch and a bike computer on one ride, or one file given twice)."""
+        overlap = self.start_utc < other.end_utc and other.start_utc < self.end_utc
+        return self.sport == other.sport and (overlap or self.start_utc == other.start_utc)
 
     @property
     def climb_m_per_km(self) -> float | None:
@@ -236,7 +250,8 @@ def _activity(
     start = session.get("start_time")
     if not isinstance(start, dt.datetime):
         return Skipped(where, "the session has no start time")
-    seconds = _number(session.get("total_timer_time")) or _number(session.get("total_elapsed_time"))
+    elapsed = _number(session.get("total_elapsed_time"))
+    seconds = _number(session.get("total_timer_time")) or elapsed
     if seconds is None:
         return Skipped(where, "the session has no duration")
     if seconds < 30:
@@ -251,6 +266,7 @@ def _activity(
         start_utc=start,
         utc_offset=offset,
         timer_seconds=seconds,
+        elapsed_seconds=elapsed or seconds,
         average_hr=round(heart_rate) if heart_rate else None,
         ascent_m=round(ascent) if ascent is not None else None,
         distance_m=_number(session.get("total_distance")),
@@ -377,20 +393,23 @@ def read_fit_log(scenario: Scenario, sources: Iterable[str | Path]) -> FitLog:
     source, a folder without FIT files or a day with more activities than slots."""
     inferred: list[Inferred] = []
     skipped: list[Skipped] = []
-    seen: dict[tuple[dt.datetime, str], str] = {}
+    activities: list[Activity] = []
     for path in fit_files(sources):
-        activities, not_read = read_activities(path)
+        read, not_read = read_activities(path)
+        activities += read
         skipped += not_read
-        for activity in activities:
-            key = (activity.start_utc, activity.sport)
-            if key in seen:
-                skipped.append(Skipped(activity.source, f"the same activity as {seen[key]}"))
-                continue
-            seen[key] = activity.source
-            found = infer_entry(scenario, activity)
-            if isinstance(found, Skipped):
-                skipped.append(found)
-            else:
-                inferred.append(found)
-    inferred.sort(key=lambda item: item.activity.start_utc)
+    kept: list[Activity] = []
+    for activity in sorted(activities, key=lambda a: (a.start_utc, a.source)):
+        twin = next((other for other in kept if other.same_as(activity)), None)
+        if twin is not None:
+            why = f"the same {activity.sport} at the same time as {twin.source}: counted once"
+            skipped.append(Skipped(activity.source, why))
+        else:
+            kept.append(activity)
+    for activity in kept:
+        found = infer_entry(scenario, activity)
+        if isinstance(found, Skipped):
+            skipped.append(found)
+        else:
+            inferred.append(found)
     return FitLog(tuple(_one_slot_each(inferred)), tuple(skipped))
