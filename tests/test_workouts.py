@@ -18,7 +18,7 @@ from periodize.loading import InputError, load_scenario, scenario_from_text
 from periodize.plan import Plan, Session
 from periodize.steps import Repeat, RepeatSpec, Step, StepSpec, flat_steps, total_seconds
 from periodize.views import html, ics, markdown
-from periodize.vocabulary import Slot
+from periodize.vocabulary import Modality, Slot
 from periodize.workouts import (
     KindFacts,
     fit_template,
@@ -50,6 +50,27 @@ def test_work_steps_are_the_sessions_hard_minutes(kind: Any, data: st.DataObject
     minutes = data.draw(st.integers(*kind.minutes))
     steps = session_steps(KindFacts.of(kind), minutes)
     assert _work_seconds(steps) == kind.hard_minutes(minutes) * 60
+
+
+@settings(max_examples=400)
+@given(
+    st.builds(
+        KindFacts,
+        kind=st.sampled_from(["custom", "road_intervals", "hill_repeats"]),
+        modality=st.sampled_from(list(Modality)),
+        rpe=st.integers(1, 10),
+        work_share_pct=st.integers(0, 100),
+        description=st.sampled_from(["Custom kind", "Hard at HR zone 4-5", "HR zone 2"]),
+    ),
+    st.integers(1, 1440),
+)
+def test_any_kinds_derived_steps_add_up(facts: KindFacts, minutes: int) -> None:
+    """A scenario's own kind without a template: steps from its facts, whatever they are."""
+    steps = session_steps(facts, minutes, ZONES)
+    assert total_seconds(steps) == minutes * 60
+    assert all(step.seconds >= 1 for step in flat_steps(steps))
+    if facts.modality not in (Modality.RACE, Modality.STRENGTH):
+        assert _work_seconds(steps) == minutes * facts.work_share_pct // 100 * 60
 
 
 def test_a_50_minute_tempo_is_not_a_45_minute_one() -> None:
