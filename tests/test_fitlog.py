@@ -333,6 +333,7 @@ def test_log_command_with_nothing_readable_exits_2(run_cli: Callable[..., CliRes
     assert "no activity could be read" in result.stderr
 
 
+@pytest.mark.slow  # a 3 s deterministic re-plan: about 12 s of wall time
 def test_replan_takes_a_folder_of_fit_files(
     run_cli: Callable[..., CliResult], scenario: Scenario, tmp_path: Path
 ) -> None:
