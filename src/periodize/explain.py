@@ -336,8 +336,9 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
     return text() if text is not None else key.rule
 
 
-def conflict_of(scenario: Scenario, key: GuardKey) -> Conflict:
-    """One rule's part in a conflict, in words with its numbers and the week's facts."""
+def conflict_of(scenario: Scenario, key: GuardKey, *, with_facts: bool = True) -> Conflict:
+    """One rule's part in a conflict, in words with its numbers and (``with_facts``) the
+    week's open slots."""
     week = scenario.calendar[key.week - 1] if key.week is not None else None
     date = scenario.dates[key.day] if key.day is not None else None
     text = _rule_text(scenario, key, week)
@@ -349,7 +350,9 @@ def conflict_of(scenario: Scenario, key: GuardKey) -> Conflict:
     where = f"week {key.week}" if week is not None else "plan"
     if date is not None and key.rule != "H20":
         where += f" ({date})"
-    facts = f"; availability that week: {_open_days(scenario, week)}" if week else ""
+    facts = ""
+    if week is not None and with_facts:
+        facts = f"; availability that week: {_open_days(scenario, week)}"
     part = " (recipe)" if key.recipe else ""
     return Conflict(
         rules=(key.rule,),

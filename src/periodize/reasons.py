@@ -91,5 +91,5 @@ def _named(lead: str, scenario: Scenario, members: Sequence[GuardKey], key: Guar
     others = [member for member in members if member != key]
     if not others:
         return NOT_FOUND
-    texts = [conflict_of(scenario, member).message.split("; availability")[0] for member in others]
+    texts = [conflict_of(scenario, member, with_facts=False).message for member in others]
     return f"{lead}: {'; '.join(texts)} ({CHECKED})"
