@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from periodize.plan import Plan, Session
 from periodize.scenario import Scenario
 from periodize.targets import (
-    counts_for_long,
     long_goal,
     long_targets,
     longest_counting_slot,
+    modality_counts_for_long,
     target_minutes,
 )
 from periodize.vocabulary import Intensity, Modality, Phase
@@ -86,26 +86,16 @@ class CoachSummary:
         return max((w.minutes for w in self.weeks if w.phase is not Phase.TAPER), default=0)
 
 
-def _is_counting(session: Session, scenario: Scenario) -> bool:
-    race = scenario.race
-    race_kind = race.kind if race is not None else None
-    kind = scenario.catalogue.get(session.kind)
-    if kind is not None:
-        return counts_for_long(kind, race_kind)
-    return session.modality is Modality.RUN or (
-        session.modality is Modality.HIKE and race_kind is None
-    )
-
-
 def coach_summary(scenario: Scenario, plan: Plan) -> CoachSummary:
     """The coach's reading of ``plan`` (a plan with days) for ``scenario``."""
     targets, minutes_curve = long_targets(scenario), target_minutes(scenario)
+    race_kind = scenario.race.kind if scenario.race is not None else None
     by_date = {day.date: day for day in plan.days}
     weeks: list[WeekReading] = []
     for week in scenario.calendar:
         sessions = [s for date in week.dates() if date in by_date for s in by_date[date].sessions]
         training = [s for s in sessions if not s.is_race]
-        counting = [s for s in training if _is_counting(s, scenario)]
+        counting = [s for s in training if modality_counts_for_long(s.modality, race_kind)]
         longest = max(counting, key=lambda s: s.minutes, default=None)
         runs = [s for s in training if s.modality is Modality.RUN]
         weeks.append(

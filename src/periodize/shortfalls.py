@@ -92,25 +92,40 @@ def not_found(_rule: str, _week: Week) -> str:
     return NOT_FOUND
 
 
-def find_shortfalls(
-    scenario: Scenario, days: Sequence[Day], reason: Reason = not_found
-) -> list[Shortfall]:
-    """Every recipe (rule, week) the plan's ``days`` miss, each with a true reason, and
-    every H15 waiver.
+Misses = dict[tuple[str, int], list[str]]
+"""What a plan misses of each recipe, by (rule, week): the checker's words, one or more."""
 
-    The misses are the independent checker's (`periodize.check.recipe_misses`), one per
-    (rule, week). A reason names a calendar fact only when it alone rules the recipe out
-    (the week's availability, terrain or injuries leave no place for it); otherwise
-    ``reason`` says why (the solver confirms it, see `periodize.reasons`)."""
+
+def missed_recipes(scenario: Scenario, days: Sequence[Day]) -> Misses:
+    """The independent checker's recipe misses of the plan's ``days``
+    (`periodize.check.recipe_misses`), grouped by (rule, week)."""
     from periodize.check import recipe_misses  # the checker is the oracle of recipe misses
 
     plan = Plan(scenario=scenario.name, status=Status.FEASIBLE, days=tuple(days))
-    grouped: dict[tuple[str, int], list[str]] = {}
+    grouped: Misses = {}
     for violation in recipe_misses(scenario, plan):
         if violation.week is None:
             continue
         what = violation.message.removeprefix(f"week {violation.week}: ")
         grouped.setdefault((violation.rule, violation.week), []).append(what)
+    return grouped
+
+
+def find_shortfalls(
+    scenario: Scenario,
+    days: Sequence[Day],
+    reason: Reason = not_found,
+    misses: Misses | None = None,
+) -> list[Shortfall]:
+    """Every recipe (rule, week) the plan's ``days`` miss, each with a true reason, and
+    every H15 waiver.
+
+    The misses are the independent checker's (`missed_recipes`, or ``misses`` when the
+    caller has them already), one per (rule, week). A reason names a calendar fact only
+    when it alone rules the recipe out (the week's availability, terrain or injuries leave
+    no place for it); otherwise ``reason`` says why (the solver confirms it, see
+    `periodize.reasons`)."""
+    grouped = missed_recipes(scenario, days) if misses is None else misses
     found: list[Shortfall] = []
     for (rule, index), whats in sorted(grouped.items()):
         week = scenario.calendar[index - 1]

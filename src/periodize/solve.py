@@ -37,7 +37,7 @@ from periodize.plan import (
     summarise_week,
 )
 from periodize.scenario import Scenario
-from periodize.shortfalls import find_shortfalls
+from periodize.shortfalls import find_shortfalls, missed_recipes
 from periodize.vocabulary import Slot, Weekday
 
 CONSTRUCTION_SHARE = 0.4
@@ -481,19 +481,19 @@ def _shortfalls(
     from periodize.reasons import solver_reason  # builds models of its own
 
     past = built.ctx.guards.past_weeks
-    first = [s for s in find_shortfalls(scenario, days) if s.week not in past]
-    missed = [(s.rule, s.week) for s in first if s.type is ShortfallType.RECIPE and s.week]
-    if not missed:
-        return tuple(first)
+    misses = {
+        key: what for key, what in missed_recipes(scenario, days).items() if key[1] not in past
+    }
     reason = solver_reason(
         scenario,
         sessions,
-        missed=missed,
+        missed=list(misses),
         history=built.ctx.history,
         budget_s=reason_budget(options),
         deterministic=options.deterministic,
     )
-    return tuple(s for s in find_shortfalls(scenario, days, reason) if s.week not in past)
+    found = find_shortfalls(scenario, days, reason, misses)
+    return tuple(s for s in found if s.week not in past)
 
 
 def _read_plan(

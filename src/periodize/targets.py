@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
-from periodize.rules import BP, bp
+from periodize.rules import BP, LongIncrease, bp
 from periodize.scenario import Scenario
 from periodize.vocabulary import Level, Modality, Phase, RaceKind, System
 
@@ -137,9 +137,21 @@ NO_RACE_LONG_GAIN = 30
 def counts_for_long(kind: SessionKind, race_kind: RaceKind | None) -> bool:
     """Whether sessions of ``kind`` are *counting sessions* (rules.md): runs before a road
     race; runs and hikes before a trail race or with no race."""
-    if kind.modality is Modality.RUN:
+    return modality_counts_for_long(kind.modality, race_kind)
+
+
+def modality_counts_for_long(modality: Modality, race_kind: RaceKind | None) -> bool:
+    """`counts_for_long` by modality alone (a planned session of any kind)."""
+    if modality is Modality.RUN:
         return True
-    return kind.modality is Modality.HIKE and race_kind is not RaceKind.ROAD
+    return modality is Modality.HIKE and race_kind is not RaceKind.ROAD
+
+
+def long_growth_cap(allowance: LongIncrease, longest: int) -> int:
+    """H14's growth allowance in whole minutes over a longest session of ``longest``: the
+    larger of (1 + fraction) x (rounded down) and + minutes."""
+    factor = BP + bp(allowance.fraction)
+    return max(factor * longest // BP, longest + allowance.minutes)
 
 
 def baseline_long(scenario: Scenario) -> int:
@@ -179,7 +191,6 @@ def long_targets(scenario: Scenario) -> dict[int, int]:
     than H14 lets the long session grow. Recovery, taper and partial weeks have none."""
     base, goal = baseline_long(scenario), long_goal(scenario)
     allowance = scenario.resolved_rules.long_increase
-    factor = BP + bp(allowance.fraction)
     # The step in basis points of a minute: exact for a fraction of four decimals.
     step_bp = max(BP * allowance.minutes, bp(allowance.fraction) * base)
     targets: dict[int, int] = {}
@@ -189,7 +200,7 @@ def long_targets(scenario: Scenario) -> dict[int, int]:
             k += 1
             # Never past what H14 lets the longest session grow to over the target before
             # (whole minutes: a growth of under a minute a week never adds one).
-            allowed = max(factor * reached // BP, reached + allowance.minutes)
+            allowed = long_growth_cap(allowance, reached)
             targets[week.index] = min(goal, (BP * base + k * step_bp) // BP, allowed)
             reached = max(reached, targets[week.index])
     return targets

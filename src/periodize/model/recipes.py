@@ -18,7 +18,7 @@ from periodize.model.variables import (
     longest_counting_session,
 )
 from periodize.rules import BP, bp
-from periodize.targets import long_targets, longest_counting_slot
+from periodize.targets import long_growth_cap, long_targets, longest_counting_slot
 from periodize.vocabulary import Intensity, Level, Modality, Phase, RaceKind
 
 
@@ -140,9 +140,9 @@ def _growth_cap(ctx: ModelContext, week: Week, modality: Modality) -> Expr:
     ``week``: the larger of (1 + fraction) x and + minutes over the longest before it."""
     allowance = ctx.rules.long_increase
     before = ctx.longest_before[(modality, week.index)]
-    factor = BP + bp(allowance.fraction)
     if isinstance(before, int):
-        return max(factor * before // BP, before + allowance.minutes)
+        return long_growth_cap(allowance, before)
+    factor = BP + bp(allowance.fraction)
     model = ctx.model
     scaled = model.new_int_var(0, 4 * 1440, f"h14_{modality.value}_scaled_{week.index}")
     model.add_division_equality(scaled, factor * before, BP)

@@ -106,8 +106,8 @@ def rolling_plan(
             scenario, fixed=fixed, planned_days=planned, history=history, previous=previous
         )
         # Recipes first, then the load and minutes trajectory and the long session's growth
-        # (S6): the systems balance and variety are left
-        # to the full solve (they make each step slow and matter less for a start).
+        # (S6): the systems balance and variety are left to the full solve (they make each
+        # step slow and matter less for a start).
         trajectory = [t.expression for t in built.terms if t.rule in CONSTRUCTION_TERMS]
         built.model.minimize(
             SCALE * MISS_POINTS * built.recipe_misses + cp_model.LinearExpr.sum(trajectory)

@@ -133,16 +133,21 @@ def last_loading_week(ctx: ModelContext, week: Week) -> Week | None:
     return None
 
 
+def four_before(
+    ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int
+) -> list[Expr]:
+    """``figure`` of each of the four weeks before ``week``, the baseline before the start."""
+    return [
+        figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
+        for offset in range(1, 5)
+    ]
+
+
 def previous_four(
     ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int
 ) -> Expr:
     """The sum of ``figure`` over the four weeks before ``week``, baseline-filled."""
-    return linear_sum(
-        [
-            figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
-            for offset in range(1, 5)
-        ]
-    )
+    return linear_sum(four_before(ctx, week, figure, baseline))
 
 
 def _progression_cap(
@@ -199,10 +204,7 @@ def _most_of_four(
     ctx: ModelContext, week: Week, figure: Callable[[WeekSums], Expr], baseline: int, name: str
 ) -> Expr:
     """The largest ``figure`` of the four weeks before ``week``, baseline-filled."""
-    values = [
-        figure(ctx.weeks[week.index - offset]) if week.index - offset >= 1 else baseline
-        for offset in range(1, 5)
-    ]
+    values = four_before(ctx, week, figure, baseline)
     constants = [value for value in values if isinstance(value, int)]
     if len(constants) == len(values):
         return max(constants)
