@@ -305,7 +305,7 @@ def _solve(
         # so that the stages below start from one instead of sharing the time unhinted.
         fallback = _first_plan(scenario, built, options, clock, interrupt, started, progress)
 
-    if built.ctx.guards.recipe and not interrupt.requested:
+    if (built.ctx.guards.recipe or built.ctx.held) and not interrupt.requested:
         model.minimize(built.recipe_misses)
         solver = _parameters(options, clock.left() * STAGE_ONE_SHARE)
         status = run_search(solver, model, interrupt, _Reporter("recipes", started, progress))

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from periodize.model import recipes, safety
 from periodize.model.guards import GuardMode, Guards
 from periodize.model.objective import SCALE, Term, soft_terms
+from periodize.model.past import split_week
 from periodize.model.variables import Expr, History, ModelContext, Sessions, make_variables
 from periodize.scenario import Scenario
 from periodize.shortfalls import h15_waivers
@@ -23,6 +24,8 @@ class BuiltModel:
     terms: list[Term]
     weights: dict[str, int]
     recipe_misses: Expr
+    """S0: the recipe guards left false, after (weighing more than all of them) a re-plan's
+    split-week shares waived rather than repaired."""
     objective: Expr
     waivers: dict[int, str]
     build_time_s: float
@@ -60,6 +63,7 @@ def build_model(
         fixed = {**history.sessions, **fixed}
         future = set(range(history.today, scenario.horizon_days))
         planned_days = future if planned_days is None else planned_days & future
+    split = split_week(scenario.calendar, history.today, history.sessions) if history else None
     ctx = ModelContext(
         model=model,
         scenario=scenario,
@@ -71,7 +75,9 @@ def build_model(
             mode,
             rules.recipes,
             past_weeks=history.past_weeks(scenario.calendar) if history else frozenset(),
+            split_week=split.week.index if split is not None else None,
         ),
+        split=split,
         fixed=fixed,
         planned_days=planned_days,
         history=history,
@@ -107,7 +113,12 @@ def build_model(
     recipes.h17_taper_minimum(ctx, taper_reference)
     recipes.h22_strength(ctx)
 
-    recipe_misses: Expr = sum(1 - guard for guard in ctx.guards.recipe.values())
+    # S0, preceded by the split week's waived shares: each weighs more than every recipe
+    # together, so the solve repairs a share the log broke whenever the future can.
+    waived_points = len(ctx.guards.recipe) + 1
+    recipe_misses: Expr = sum(1 - guard for guard in ctx.guards.recipe.values()) + sum(
+        waived_points * (1 - held) for held in ctx.held
+    )
     terms = soft_terms(ctx)
     weights = scenario.objective.model_dump()
     objective: Expr = sum(weights[term.name] * term.expression for term in terms)

@@ -46,6 +46,9 @@ class Guards:
     recipe: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
     past_weeks: frozenset[int] = frozenset()
     """A re-plan's weeks wholly before today: their rules are off (history, not rules)."""
+    split_week: int | None = None
+    """A re-plan's week of today, when part of it is past: its recipes are soft even under
+    ``recipes: strict`` (a week half done can miss a minimum because of what was done)."""
     _off: cp_model.IntVar | None = None
 
     def _history(self) -> cp_model.IntVar:
@@ -68,7 +71,8 @@ class Guards:
         """The guard of a recipe: free under soft recipes or when explaining, else None."""
         if week in self.past_weeks:
             return self._history()
-        if self.mode is GuardMode.SOLVE and self.recipes is RecipeMode.STRICT:
+        strict = self.recipes is RecipeMode.STRICT and week != self.split_week
+        if self.mode is GuardMode.SOLVE and strict:
             return None
         return self._literal(self.recipe, GuardKey(rule, week, recipe=True))
 

@@ -4,17 +4,22 @@ The readings follow docs/rules-interpretation.md; fractions are compared in basi
 (``bp``) so that the model and the checker agree to the unit. H01, H02 and H19 are facts
 that prune candidates (`domains`), as are H03's slots and H21 for free candidates; the
 recipe parts of H05, H07, H11, H14, H16, H17 and H22 live in `recipes`.
+
+In a re-plan, the logged days are history: day rules (H03's same-day items, H06, H11's
+doubles, H18's days) hold from today on, and a weekly rule of the week of today that its
+logged days alone break is waived with the figure frozen (`past`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
 from periodize.calendar import Week
 from periodize.model.domains import h21_serves_the_race
-from periodize.model.guards import enforce
+from periodize.model.guards import GuardLit, enforce
+from periodize.model.past import PastPart, within_room
 from periodize.model.variables import Candidate, Expr, ModelContext, WeekSums, linear_sum
 from periodize.rules import BP, bp
 from periodize.vocabulary import SLOTS, Intensity, Modality, RatioScope
@@ -29,6 +34,8 @@ def h03_one_session_per_slot(ctx: ModelContext) -> None:
         guard = ctx.guards.for_safety("H03", week.index)
         doubles: list[cp_model.IntVar] = []
         for day in ctx.week_days(week):
+            if day < ctx.today:
+                continue  # a logged day is what was done (history)
             per_slot = [ctx.by_slot.get((day, slot), []) for slot in SLOTS]
             for slot_candidates in per_slot:
                 if len(slot_candidates) > 1:
@@ -41,7 +48,9 @@ def h03_one_session_per_slot(ctx: ModelContext) -> None:
                 enforce(model.add(am + pm <= 1 + double), guard)
                 doubles.append(double)
         if doubles:
-            enforce(model.add(sum(doubles) <= ctx.rules.max_doubles_per_week), guard)
+            most, past = ctx.rules.max_doubles_per_week, ctx.past_of(week)
+            logged = past.doubles if past is not None else 0
+            enforce(model.add(sum(doubles) <= max(0, most - logged)), guard)
 
 
 def _same_day_exclusions(candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -78,8 +87,13 @@ def h04_rest_days(ctx: ModelContext) -> None:
         if not week.full:
             continue
         guard = ctx.guards.for_safety("H04", week.index)
+        need, past = ctx.rules.min_rest_days, ctx.past_of(week)
         rests = [ctx.rest[d] for d in ctx.week_days(week) if d in ctx.rest]
-        enforce(model.add(sum(rests) >= ctx.rules.min_rest_days), guard)
+        if past is not None:  # the logged rest days count; too few: the rest of the week rests
+            rests = [ctx.rest[d] for d in ctx.week_days(week) if d in ctx.rest and d >= ctx.today]
+            logged_rest = len(past.days) - past.training_days
+            need = min(max(0, need - logged_rest), len(rests))
+        enforce(model.add(sum(rests) >= need), guard)
 
 
 def race_hard_count(ctx: ModelContext, week: Week) -> int:
@@ -93,8 +107,11 @@ def h05_hard_sessions(ctx: ModelContext) -> None:
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H05", week.index)
         cap = min(1, ctx.rules.hard_sessions.hi) if week.recovery else ctx.rules.hard_sessions.hi
-        sums = ctx.weeks[week.index]
-        enforce(ctx.model.add(sums.hard_sessions + race_hard_count(ctx, week) <= cap), guard)
+        sums, past = ctx.weeks[week.index], ctx.past_of(week)
+        logged = past.hard_sessions if past is not None else 0
+        future = sums.hard_sessions - logged
+        fixed = logged + race_hard_count(ctx, week)
+        enforce(within_room(ctx.model, future, fixed, 1, cap, f"h05_room_{week.index}"), guard)
 
 
 def h06_no_back_to_back(ctx: ModelContext) -> None:
@@ -112,7 +129,7 @@ def h06_no_back_to_back(ctx: ModelContext) -> None:
         demanding[day] = flag
     for day, flag in demanding.items():
         following = demanding.get(day + 1)
-        if following is not None:
+        if following is not None and day + 1 >= ctx.today:  # two logged days: history
             guard = ctx.guards.for_safety("H06", ctx.week_of_day(day).index, day)
             enforce(model.add_bool_or([~flag, ~following]), guard)
 
@@ -121,8 +138,73 @@ def h07_sessions_cap(ctx: ModelContext) -> None:
     """H07 (safety part): sessions per week at most the upper end of ``sessions_per_week``."""
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H07", week.index)
-        sums = ctx.weeks[week.index]
-        enforce(ctx.model.add(sums.sessions <= ctx.rules.sessions_per_week.hi), guard)
+        most = ctx.rules.sessions_per_week.hi
+        enforce(_capped(ctx, week, _sessions, lambda p: p.count, 1, most, "h07"), guard)
+
+
+def _sessions(sums: WeekSums) -> Expr:
+    return sums.sessions
+
+
+def _load(sums: WeekSums) -> Expr:
+    return sums.load
+
+
+def _minutes(sums: WeekSums) -> Expr:
+    return sums.minutes
+
+
+def _logged_load(past: PastPart) -> int:
+    return past.load
+
+
+def _logged_minutes(past: PastPart) -> int:
+    return past.minutes
+
+
+PastFigure = Callable[[PastPart], int]
+"""A weekly figure of the logged days of a split week."""
+
+
+def _capped(
+    ctx: ModelContext,
+    week: Week,
+    figure: Callable[[WeekSums], Expr],
+    logged: PastFigure,
+    scale: int,
+    cap: Expr,
+    name: str,
+) -> cp_model.Constraint:
+    """``scale x figure <= cap`` for ``week``; in a re-plan's split week the logged part
+    of the figure is a constant, and when it alone passes the cap the rest of the week
+    adds nothing to the figure (`past.within_room`)."""
+    past = ctx.past_of(week)
+    done = logged(past) if past is not None else 0
+    future = figure(ctx.weeks[week.index]) - done
+    return within_room(ctx.model, future, done, scale, cap, f"{name}_room_{week.index}")
+
+
+def held_or_frozen(
+    ctx: ModelContext,
+    constraint: cp_model.Constraint,
+    guard: GuardLit,
+    broken_by_log: bool,
+    frozen: Sequence[cp_model.BoundedLinearExpression | bool],
+    name: str,
+) -> None:
+    """A share rule (H13, H14's long run share, H15) under ``guard``. When the logged days
+    of a split week alone break it (``broken_by_log``), the future may repair it (more
+    easy minutes dilute a hard Monday): a *held* literal chooses the rule, or the figure
+    frozen at its logged value (``frozen``); the solve keeps as many held as it can
+    (`ModelContext.held`)."""
+    enforce(constraint, guard)
+    if not broken_by_log:
+        return
+    held = ctx.model.new_bool_var(f"held_{name}")
+    constraint.only_enforce_if(held)
+    for equality in frozen:
+        ctx.model.add(equality).only_enforce_if(~held)
+    ctx.held.append(held)
 
 
 def last_loading_week(ctx: ModelContext, week: Week) -> Week | None:
@@ -151,7 +233,11 @@ def previous_four(
 
 
 def _progression_cap(
-    ctx: ModelContext, figure: Callable[[WeekSums], Expr], baseline: int, name: str
+    ctx: ModelContext,
+    figure: Callable[[WeekSums], Expr],
+    logged: PastFigure,
+    baseline: int,
+    name: str,
 ) -> None:
     model, factor = ctx.model, BP + bp(ctx.rules.max_weekly_increase)
     for week in ctx.calendar:
@@ -159,22 +245,21 @@ def _progression_cap(
         ref_week = last_loading_week(ctx, week)
         reference = figure(ctx.weeks[ref_week.index]) if ref_week else baseline
         recent = previous_four(ctx, week, figure, baseline)
-        this = figure(ctx.weeks[week.index])
         if isinstance(reference, int) and isinstance(recent, int):
             ceiling: Expr = max(4 * reference, recent)
         else:
             upper = 4 * (max(ctx.weeks[w.index].max_load for w in ctx.calendar) + baseline)
             ceiling = model.new_int_var(0, upper, f"h09_{name}_ref_{week.index}")
             model.add_max_equality(ceiling, [4 * reference, recent])
-        enforce(model.add(4 * BP * this <= factor * ceiling), guard)
+        enforce(_capped(ctx, week, figure, logged, 4 * BP, factor * ceiling, f"h09_{name}"), guard)
 
 
 def h09_progression_cap(ctx: ModelContext) -> None:
     """H09: a week's load and minutes are each at most (1 + max_weekly_increase) x the
     larger of the last non-recovery week's and the four-week mean."""
     athlete = ctx.scenario.athlete
-    _progression_cap(ctx, lambda s: s.load, athlete.baseline_load, "load")
-    _progression_cap(ctx, lambda s: s.minutes, athlete.weekly_minutes, "minutes")
+    _progression_cap(ctx, _load, _logged_load, athlete.baseline_load, "load")
+    _progression_cap(ctx, _minutes, _logged_minutes, athlete.weekly_minutes, "minutes")
 
 
 def h10_one_lever(ctx: ModelContext) -> None:
@@ -192,8 +277,19 @@ def h10_one_lever(ctx: ModelContext) -> None:
         most_minutes = _most_of_four(ctx, week, lambda s: s.minutes, baseline_minutes, "minutes")
         most_hard = _most_of_four(ctx, week, lambda s: s.hard_minutes, baseline_hard, "hard")
         minutes_held = model.new_bool_var(f"h10_minutes_held_{week.index}")
-        enforce(model.add(this.minutes <= most_minutes), guard).only_enforce_if(minutes_held)
-        enforce(model.add(this.hard_minutes <= most_hard), guard).only_enforce_if(~minutes_held)
+        held_minutes = enforce(model.add(this.minutes <= most_minutes), guard)
+        held_minutes.only_enforce_if(minutes_held)
+        held_hard = enforce(model.add(this.hard_minutes <= most_hard), guard)
+        held_hard.only_enforce_if(~minutes_held)
+        past = ctx.past_of(week)
+        if past is not None:
+            # Logged days that alone raised both levers: waived, no more hard minutes.
+            waived = model.new_bool_var(f"h10_waived_{week.index}")
+            model.add(most_minutes + 1 <= past.minutes).only_enforce_if(waived)
+            model.add(most_hard + 1 <= past.hard_minutes).only_enforce_if(waived)
+            model.add(this.hard_minutes == past.hard_minutes).only_enforce_if(waived)
+            held_minutes.only_enforce_if(~waived)
+            held_hard.only_enforce_if(~waived)
 
 
 BASELINE_HARD_SHARE_PCT = 10
@@ -233,22 +329,25 @@ def h11_recovery_cap(ctx: ModelContext) -> None:
         if not week.recovery:
             continue
         guard = ctx.guards.for_safety("H11", week.index)
-        this = ctx.weeks[week.index]
-        if week.index == 1:
-            if athlete.baseline_load > 0:
-                enforce(model.add(BP * this.load <= cap * athlete.baseline_load), guard)
-                enforce(model.add(BP * this.minutes <= cap * athlete.weekly_minutes), guard)
-        else:
-            before = ctx.weeks[week.index - 1]
-            had_load = positive_load(ctx, ctx.calendar[week.index - 2])
-            for mine, theirs in ((this.load, before.load), (this.minutes, before.minutes)):
-                enforce(model.add(BP * mine <= cap * theirs), guard).only_enforce_if(had_load)
+        bounds = (
+            ("load", _load, _logged_load, athlete.baseline_load),
+            ("minutes", _minutes, _logged_minutes, athlete.weekly_minutes),
+        )
+        had_load = None if week.index == 1 else positive_load(ctx, ctx.calendar[week.index - 2])
+        for name, figure, logged, baseline in bounds:
+            if had_load is None and athlete.baseline_load == 0:
+                continue  # week 1 after a zero-load baseline: exempt
+            theirs = baseline if week.index == 1 else figure(ctx.weeks[week.index - 1])
+            bound = _capped(ctx, week, figure, logged, BP, cap * theirs, f"h11_{name}")
+            enforce(bound, guard)
+            if had_load is not None:
+                bound.only_enforce_if(had_load)
         for day in ctx.week_days(week):
             candidates = ctx.by_day.get(day, [])
-            if len({c.slot for c in candidates}) > 1:
+            if day >= ctx.today and len({c.slot for c in candidates}) > 1:
                 enforce(model.add(sum(c.chosen for c in candidates) <= 1), guard)
         most = max(0, ctx.rules.sessions_per_week.hi - 1)
-        enforce(model.add(this.sessions <= most), guard)
+        enforce(_capped(ctx, week, _sessions, lambda p: p.count, 1, most, "h11_sessions"), guard)
 
 
 def h12_acute_chronic(ctx: ModelContext) -> None:
@@ -258,20 +357,30 @@ def h12_acute_chronic(ctx: ModelContext) -> None:
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H12", week.index)
         recent = previous_four(ctx, week, lambda s: s.load, baseline)
-        enforce(ctx.model.add(4 * BP * ctx.weeks[week.index].load <= factor * recent), guard)
+        enforce(_capped(ctx, week, _load, _logged_load, 4 * BP, factor * recent, "h12"), guard)
 
 
 def h13_intensity_share(ctx: ModelContext) -> None:
     """H13: a week's hard minutes are at most ``max_hard_share`` x its minutes (80/20), and
     its easy run minutes at least ``min_easy_run_share`` x its run minutes (hikes and rides
     cannot dilute the runs' intensity)."""
+    model = ctx.model
     share, easy = bp(ctx.rules.max_hard_share), bp(ctx.rules.min_easy_run_share)
     for week in ctx.calendar:
         guard = ctx.guards.for_safety("H13", week.index)
-        sums = ctx.weeks[week.index]
-        enforce(ctx.model.add(BP * sums.hard_minutes <= share * sums.minutes), guard)
+        sums, past = ctx.weeks[week.index], ctx.past_of(week)
+        hard = model.add(BP * sums.hard_minutes <= share * sums.minutes)
+        broken = past is not None and BP * past.hard_minutes > share * past.minutes
+        frozen = [sums.hard_minutes == past.hard_minutes] if broken and past else []
+        held_or_frozen(ctx, hard, guard, broken, frozen, f"h13_hard_{week.index}")
         if not isinstance(sums.run_minutes, int) and easy > 0:
-            enforce(ctx.model.add(BP * sums.easy_run_minutes >= easy * sums.run_minutes), guard)
+            runs = model.add(BP * sums.easy_run_minutes >= easy * sums.run_minutes)
+            broken = past is not None and BP * past.easy_run_minutes < easy * past.run_minutes
+            frozen = []
+            if broken and past is not None:
+                other = past.run_minutes - past.easy_run_minutes
+                frozen = [sums.run_minutes - sums.easy_run_minutes == other]
+            held_or_frozen(ctx, runs, guard, broken, frozen, f"h13_easy_{week.index}")
 
 
 def long_candidates(ctx: ModelContext, week: Week) -> list[Candidate]:
@@ -288,27 +397,59 @@ def h14_long_sessions(ctx: ModelContext) -> None:
         longs = long_candidates(ctx, week)
         if not longs:
             continue
-        enforce(model.add_at_most_one(c.chosen for c in longs), guard)
+        past = ctx.past_of(week)
+        logged_longs = past.longs if past is not None else []
+        if len(logged_longs) > 1:  # the log holds two: waived, no more this week
+            for c in longs:
+                if c.day >= ctx.today:
+                    enforce(model.add(c.chosen == 0), guard)
+        else:
+            enforce(model.add_at_most_one(c.chosen for c in longs), guard)
         has_long = sum(c.chosen for c in longs)
-        long_minutes = model.new_int_var(0, max(c.max_minutes for c in longs), f"long_{week.index}")
+        spans = [c.max_minutes for c in longs]
+        top = sum(spans) if len(logged_longs) > 1 else max(spans)
+        long_minutes = model.new_int_var(0, top, f"long_{week.index}")
         model.add(long_minutes == sum(c.minutes for c in longs))
-        slots: dict[tuple[int, object], list[Candidate]] = {}
-        for c in ctx.by_week[week.index]:
-            if not c.kind.long:
-                slots.setdefault((c.day, c.slot), []).append(c)
-        for others in slots.values():
-            biggest = max(c.max_minutes for c in others)
-            slot_minutes = sum(c.minutes for c in others)
-            constraint = model.add(slot_minutes <= long_minutes + biggest * (1 - has_long))
-            enforce(constraint, guard)
+        _h14_longest_of_week(ctx, week, long_minutes, has_long, guard)
         share = bp(rules.max_long_run_share)
         minutes = ctx.weeks[week.index].minutes
         for c in longs:
             if c.kind.modality is Modality.RUN:
-                enforce(model.add(BP * c.minutes <= share * minutes), guard)
+                constraint = model.add(BP * c.minutes <= share * minutes)
+                logged = past is not None and c.day < ctx.today
+                broken = logged and past is not None and BP * c.max_minutes > share * past.minutes
+                name = f"h14_share_{c.day}_{c.slot.value}"
+                held_or_frozen(ctx, constraint, guard, broken, [], name)
     athlete = ctx.scenario.athlete
     _longest_growth(ctx, Modality.RUN, athlete.long_minutes)
     _longest_growth(ctx, Modality.HIKE, athlete.baseline_long_hike)
+
+
+def _h14_longest_of_week(
+    ctx: ModelContext, week: Week, long_minutes: cp_model.IntVar, has_long: Expr, guard: GuardLit
+) -> None:
+    """H14: the long session is at least as long as every other session of its week. When
+    a split week's logged non-long session is already longer than its logged long one, the
+    rest of the week's sessions stay within that logged non-long session."""
+    model, past = ctx.model, ctx.past_of(week)
+    slots: dict[tuple[int, object], list[Candidate]] = {}
+    for c in ctx.by_week[week.index]:
+        if not c.kind.long:
+            slots.setdefault((c.day, c.slot), []).append(c)
+    logged_long, logged_other = None, 0
+    if past is not None:
+        logged_long = max((s.minutes for s in past.longs), default=None)
+        logged_other = max((s.minutes for s in past.sessions if not s.kind.long), default=0)
+    broken = logged_long is not None and logged_other > logged_long
+    for (day, _), others in slots.items():
+        slot_minutes = sum(c.minutes for c in others)
+        if broken:
+            if day >= ctx.today:
+                enforce(model.add(slot_minutes <= logged_other), guard)
+            continue
+        biggest = max(c.max_minutes for c in others)
+        constraint = model.add(slot_minutes <= long_minutes + biggest * (1 - has_long))
+        enforce(constraint, guard)
 
 
 def _longest_growth(ctx: ModelContext, modality: Modality, baseline: int) -> None:
@@ -325,12 +466,18 @@ def _longest_growth(ctx: ModelContext, modality: Modality, baseline: int) -> Non
         sessions = [c for c in ctx.by_week[week.index] if c.kind.modality is modality]
         if not sessions:
             continue
+        # A split week's logged sessions already past the cap: the rest stays within them.
+        past = ctx.past_of(week)
+        logged = BP * past.longest(modality) if past is not None else 0
         if isinstance(longest, int):
-            cap: Expr = max(factor * longest, BP * (longest + allowance.minutes))
+            cap: Expr = max(factor * longest, BP * (longest + allowance.minutes), logged)
         else:
             cap = model.new_int_var(0, ceiling_top, f"h14_{modality.value}_cap_{week.index}")
-            model.add_max_equality(cap, [factor * longest, BP * (longest + allowance.minutes)])
+            reach = [factor * longest, BP * (longest + allowance.minutes)]
+            model.add_max_equality(cap, reach + ([logged] if logged else []))
         for c in sessions:
+            if c.day < ctx.today:
+                continue  # a logged session is what was done
             if not isinstance(cap, int) or BP * c.max_minutes > cap:
                 enforce(model.add(BP * c.minutes <= cap), guard)
         running = model.new_int_var(0, 1440, f"h14_{modality.value}_longest_{week.index}")
@@ -368,8 +515,20 @@ def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
             for w in weeks
         )
         guard = ctx.guards.for_safety("H15", weeks[0].index)
-        enforce(ctx.model.add(BP * part >= lo * run), guard)
-        enforce(ctx.model.add(BP * part <= hi * run), guard)
+        past = ctx.past_of(weeks[0]) if len(weeks) == 1 else None
+        logged_run = logged_part = 0
+        if past is not None:
+            logged_run = past.run_minutes
+            logged_part = past.road_minutes if measure == "road" else past.trail_minutes
+        name = f"h15_{weeks[0].index}"
+        low = ctx.model.add(BP * part >= lo * run)
+        broken = BP * logged_part < lo * logged_run
+        frozen = [run - part == logged_run - logged_part] if broken else []
+        held_or_frozen(ctx, low, guard, broken, frozen, f"{name}_low")
+        high = ctx.model.add(BP * part <= hi * run)
+        broken = BP * logged_part > hi * logged_run
+        frozen = [part == logged_part] if broken else []
+        held_or_frozen(ctx, high, guard, broken, frozen, f"{name}_high")
 
 
 def before_taper(calendar: list[Week]) -> list[Week]:
@@ -399,12 +558,12 @@ def h17_taper_cap(ctx: ModelContext, peak: Expr) -> None:
         if not week.taper:
             continue
         guard = ctx.guards.for_safety("H17", week.index)
-        minutes = ctx.weeks[week.index].minutes
-        enforce(ctx.model.add(BP * minutes <= cap * peak), guard)
+        enforce(_capped(ctx, week, _minutes, _logged_minutes, BP, cap * peak, "h17_cap"), guard)
         if previous is not None:
-            before = ctx.weeks[previous.index].minutes
-            falling = training_days(previous) * minutes <= training_days(week) * before
-            enforce(ctx.model.add(falling), guard)
+            before = training_days(week) * ctx.weeks[previous.index].minutes
+            scale = training_days(previous)
+            falling = _capped(ctx, week, _minutes, _logged_minutes, scale, before, "h17_falling")
+            enforce(falling, guard)
         previous = week
 
 
@@ -426,7 +585,7 @@ def h18_race(ctx: ModelContext) -> None:
         return
     model, race_day = ctx.model, ctx.race_day
     guard = ctx.guards.for_safety("H18", ctx.week_of_day(race_day).index, race_day)
-    eve = ctx.by_day.get(race_day - 1, [])
+    eve = ctx.by_day.get(race_day - 1, []) if race_day - 1 >= ctx.today else []
     if eve:
         enforce(model.add(sum(c.chosen for c in eve) <= 1), guard)
         for c in eve:
@@ -434,12 +593,13 @@ def h18_race(ctx: ModelContext) -> None:
                 enforce(model.add(c.chosen == 0), guard)
             elif c.max_minutes > 30:
                 enforce(model.add(c.minutes <= 30), guard)
-    for day in range(max(0, race_day - ctx.rules.race_quiet_days), race_day):
+    for day in range(max(0, race_day - ctx.rules.race_quiet_days, ctx.today), race_day):
         for c in ctx.by_day.get(day, []):
             if c.kind.is_demanding:
                 enforce(model.add(c.chosen == 0), guard)
-    window = [ctx.rest[d] for d in range(max(0, race_day - RACE_REST_WINDOW), race_day)]
-    if window:
+    days = range(max(0, race_day - RACE_REST_WINDOW), race_day)
+    window = [ctx.rest[d] for d in days]
+    if window and days[-1] >= ctx.today:  # a window wholly logged is history
         enforce(model.add_bool_or(window), guard)
 
 

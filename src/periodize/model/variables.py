@@ -26,6 +26,7 @@ from periodize.model.domains import (
     h21_serves_the_race,
 )
 from periodize.model.guards import Guards
+from periodize.model.past import PastPart
 from periodize.rules import Rules
 from periodize.scenario import Scenario
 from periodize.targets import counts_for_long
@@ -128,6 +129,12 @@ class ModelContext:
     """A re-plan's past (None for a plan from scratch)."""
     previous: Sessions | None = None
     """A re-plan's previous plan from today on, for S5 (None for a plan from scratch)."""
+    split: PastPart | None = None
+    """A re-plan's split week: the logged days of the week of today (`past`)."""
+    held: list[cp_model.IntVar] = field(default_factory=list)
+    """The split week's share rules that its logged days alone break: true when the
+    future repairs the share, false when it is waived (the figure frozen); the solve makes
+    as few false as it can before anything else (`past.held_or_frozen`)."""
     planned_days: set[int] | None = None
     """The days (indices) that get free candidates (None: every day); the others hold only
     fixed sessions and pins."""
@@ -144,6 +151,16 @@ class ModelContext:
 
     def week_of_day(self, day: int) -> Week:
         return self.calendar[day // 7]
+
+    @property
+    def today(self) -> int:
+        """A re-plan's first future day (index); 0 for a plan from scratch."""
+        return self.history.today if self.history is not None else 0
+
+    def past_of(self, week: Week) -> PastPart | None:
+        """The logged part of ``week`` when it is the split week of a re-plan."""
+        split = self.split
+        return split if split is not None and split.week.index == week.index else None
 
 
 def longest_counting_session(ctx: ModelContext, week: Week) -> Expr:
@@ -230,7 +247,7 @@ def make_variables(ctx: ModelContext) -> None:
     kinds = [k for k in scenario.allowed_kinds() if h19_injury_free(scenario, k)]
     pins = {(pin.date, pin.slot): pin for pin in scenario.pinned}
     race = scenario.race
-    today = ctx.history.today if ctx.history is not None else 0
+    today = ctx.today
     for day, date in enumerate(ctx.dates):
         if race is not None and date == race.date:
             ctx.race_day = day
