@@ -108,9 +108,12 @@ def h05_hard_sessions(ctx: ModelContext) -> None:
         guard = ctx.guards.for_safety("H05", week.index)
         cap = min(1, ctx.rules.hard_sessions.hi) if week.recovery else ctx.rules.hard_sessions.hi
         sums, past = ctx.weeks[week.index], ctx.past_of(week)
-        logged = past.hard_sessions if past is not None else 0
-        future = sums.hard_sessions - logged
-        fixed = logged + race_hard_count(ctx, week)
+        race = race_hard_count(ctx, week)
+        if past is None:
+            enforce(ctx.model.add(sums.hard_sessions + race <= cap), guard)
+            continue
+        future = sums.hard_sessions - past.hard_sessions
+        fixed = past.hard_sessions + race
         enforce(within_room(ctx.model, future, fixed, 1, cap, f"h05_room_{week.index}"), guard)
 
 
@@ -178,10 +181,11 @@ def _capped(
     """``scale x figure <= cap`` for ``week``; in a re-plan's split week the logged part
     of the figure is a constant, and when it alone passes the cap the rest of the week
     adds nothing to the figure (`past.within_room`)."""
-    past = ctx.past_of(week)
-    done = logged(past) if past is not None else 0
-    future = figure(ctx.weeks[week.index]) - done
-    return within_room(ctx.model, future, done, scale, cap, f"{name}_room_{week.index}")
+    past, total = ctx.past_of(week), figure(ctx.weeks[week.index])
+    if past is None:
+        return ctx.model.add(scale * total <= cap)
+    done = logged(past)
+    return within_room(ctx.model, total - done, done, scale, cap, f"{name}_room_{week.index}")
 
 
 def held_or_frozen(
