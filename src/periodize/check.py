@@ -17,6 +17,13 @@ recipes a miss is fine only when ``plan.shortfalls`` lists it (same rule and wee
 unlisted miss is a violation saying the plan hides it. H15 waivers likewise must be listed.
 Inconsistencies of the plan itself (a session that does not match its kind, missing dates,
 weekly aggregates that disagree with the days) are reported under the rule id ``PLAN``.
+
+Re-plans (rules.md, Re-planning: the past is a fact): the weekly safety parts return a
+`WeeklyBreach`, which also carries the part's *figure*. `check` with a log evaluates the
+rules on the plan and on the split week's logged days alone (`past_alone`), pairs the split
+week's breaches by (rule, part), and waives those the logged days alone break and the days
+from today did not grow, if ``plan.shortfalls`` lists them as ``broken_by_log``;
+`broken_by_log` gives exactly those instances.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from periodize.calendar import Week
 from periodize.catalogue import RACE_KIND, SessionKind
 from periodize.log import LogError, TrainingLog, logged_sessions
-from periodize.plan import Day, Plan, Session
+from periodize.plan import Day, Plan, Session, ShortfallType
 from periodize.rules import BP, Band, Rules, bp
 from periodize.scenario import Scenario
 from periodize.targets import counts_for_long, long_targets, longest_counting_slot
@@ -84,6 +91,23 @@ class Violation(BaseModel):
     date: dt.date | None = None
     message: str
     recipe: bool = False
+
+
+class WeeklyBreach(Violation):
+    """A broken weekly safety instance (REPLAN figure table: H03 doubles, H04, H05 and H07
+    caps, H09-H13, H14's weekly parts, H15 per week, H17): the violation and what a re-plan
+    compares between the whole week and its logged days alone.
+
+    ``part`` names the instance within its rule and week (H09's ``load`` and ``minutes``);
+    ``figure`` is the number the days from today must not grow once the logged days alone
+    broke the instance; ``held`` says what the week holds against which cap, and
+    ``frozen`` what that leaves for the rest of the week, in an athlete's words. `check`
+    returns plain `Violation` objects."""
+
+    part: str
+    figure: int
+    held: str
+    frozen: str
 
 
 # --------------------------------------------------------------------------------------
@@ -191,7 +215,9 @@ class Facts:
     """A (scenario, plan) pair with the weekly figures re-derived from the plan's days.
 
     ``days`` maps each in-horizon date to its (first) `Day` in the plan; ``listed`` holds
-    the (rule, week) pairs of ``plan.shortfalls``; ``recipes`` is the recipe mode in force.
+    the (rule, week) pairs of ``plan.shortfalls`` that are recipe misses or waivers, and
+    ``listed_broken`` those of type ``broken_by_log``; ``recipes`` is the recipe mode in
+    force, except in ``soft_weeks`` (a re-plan's split week), whose recipes are soft.
     """
 
     scenario: Scenario
@@ -200,11 +226,20 @@ class Facts:
     weeks: tuple[WeekFacts, ...]
     days: Mapping[dt.date, Day]
     listed: frozenset[tuple[str, int | None]]
+    listed_broken: frozenset[tuple[str, int | None]]
     recipes: RecipeMode
+    soft_weeks: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, scenario: Scenario, plan: Plan, recipes: RecipeMode | None = None) -> Facts:
-        """Derive the facts; ``recipes`` overrides the scenario's recipe mode."""
+    def of(
+        cls,
+        scenario: Scenario,
+        plan: Plan,
+        recipes: RecipeMode | None = None,
+        soft_weeks: Iterable[int] = (),
+    ) -> Facts:
+        """Derive the facts; ``recipes`` overrides the scenario's recipe mode, and the
+        recipes of ``soft_weeks`` are soft whatever the mode."""
         rules = scenario.resolved_rules
         days: dict[dt.date, Day] = {}
         for day in plan.days:
@@ -214,15 +249,17 @@ class Facts:
             _week_facts(week, [days[d] for d in week.dates() if d in days])
             for week in scenario.calendar
         )
-        listed = frozenset((s.rule, s.week) for s in plan.shortfalls)
+        broken = ShortfallType.BROKEN_BY_LOG
         return cls(
             scenario=scenario,
             plan=plan,
             rules=rules,
             weeks=weeks,
             days=days,
-            listed=listed,
+            listed=frozenset((s.rule, s.week) for s in plan.shortfalls if s.type is not broken),
+            listed_broken=frozenset((s.rule, s.week) for s in plan.shortfalls if s.type is broken),
             recipes=recipes if recipes is not None else rules.recipes,
+            soft_weeks=frozenset(soft_weeks),
         )
 
     # ----- helpers shared by the rule functions -----
@@ -281,9 +318,10 @@ class Facts:
         return self.scenario.catalogue.get(session.kind)
 
     def recipe(self, rule: str, week: int, what: str) -> list[Violation]:
-        """A recipe miss of ``rule`` in ``week``: a violation under strict recipes, under soft
-        recipes only when ``plan.shortfalls`` does not list it."""
-        if self.recipes is RecipeMode.STRICT:
+        """A recipe miss of ``rule`` in ``week``: a violation under strict recipes (but in
+        ``soft_weeks``), under soft recipes only when ``plan.shortfalls`` does not list it
+        (as a recipe miss or waiver: a ``broken_by_log`` entry does not list a recipe)."""
+        if self.recipes is RecipeMode.STRICT and week not in self.soft_weeks:
             return [Violation(rule=rule, week=week, message=f"week {week}: {what}", recipe=True)]
         if (rule, week) in self.listed:
             return []
@@ -316,6 +354,42 @@ def _n(value: float) -> str:
     if value == int(value):
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _k(value: float) -> str:
+    """A number for athletes' messages: `_n` with thousands separators (1,820)."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _many(count: int, what: str) -> str:
+    """``count`` with ``what`` in the singular or plural: 1 double, 3 doubles."""
+    return f"{count} {what}" if count == 1 else f"{count} {what}s"
+
+
+def _breach(
+    rule: str,
+    part: str,
+    w: WeekFacts,
+    figure: int,
+    message: str,
+    *,
+    held: str,
+    frozen: str,
+    date: dt.date | None = None,
+) -> WeeklyBreach:
+    """A broken weekly instance of ``rule`` in ``w`` (see `WeeklyBreach`)."""
+    return WeeklyBreach(
+        rule=rule,
+        week=w.index,
+        date=date,
+        message=message,
+        part=part,
+        figure=figure,
+        held=held,
+        frozen=frozen,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -392,11 +466,16 @@ def check_h03_slots_and_doubles(facts: Facts) -> list[Violation]:
         if len(doubles) > limit:
             dates = ", ".join(str(d) for d in doubles)
             found.append(
-                _v(
+                _breach(
                     "H03",
+                    "doubles",
+                    w,
+                    len(doubles),
                     f"week {w.index}: {len(doubles)} doubles ({dates}) > "
                     f"max_doubles_per_week {limit}",
-                    w.index,
+                    held=f"{_many(len(doubles), 'double')} ({dates}), above H03's cap of "
+                    f"{limit} a week",
+                    frozen="nothing more this week adds a double",
                 )
             )
     return found
@@ -455,7 +534,16 @@ def check_h04_rest_days(facts: Facts) -> list[Violation]:
     """H04: each full week has at least ``min_rest_days`` days without any session."""
     need = facts.rules.min_rest_days
     return [
-        _v("H04", f"week {w.index}: {w.rest_days} rest days < min_rest_days {need}", w.index)
+        _breach(
+            "H04",
+            "rest days",
+            w,
+            len(w.days) - w.rest_days,
+            f"week {w.index}: {w.rest_days} rest days < min_rest_days {need}",
+            held=f"{len(w.days) - w.rest_days} training days, above H04's cap of "
+            f"{w.week.days - need} ({_many(need, 'rest day')} a week)",
+            frozen="nothing more this week adds a training day",
+        )
         for w in facts.weeks
         if w.week.full and w.rest_days < need
     ]
@@ -470,10 +558,7 @@ def check_h05_hard_sessions(facts: Facts) -> list[Violation]:
     for w in facts.weeks:
         hi = min(band.hi, 1) if w.week.recovery else band.hi
         if w.hard_sessions > hi:
-            what = "recovery-week cap" if w.week.recovery else "hard_sessions hi"
-            found.append(
-                _v("H05", f"week {w.index}: {w.hard_sessions} hard sessions > {what} {hi}", w.index)
-            )
+            found.append(_h05_cap_breach(w, hi))
         if w.week.full and w.hard_sessions < band.lo:
             found += facts.recipe(
                 "H05", w.index, f"{w.hard_sessions} hard sessions < hard_sessions lo {band.lo}"
@@ -481,6 +566,24 @@ def check_h05_hard_sessions(facts: Facts) -> list[Violation]:
         elif facts.level is not Level.BEGINNER and w.week.taper and w.hard_sessions < 1:
             found += facts.recipe("H05", w.index, "no hard session in a taper week (wants 1)")
     return found
+
+
+def _h05_cap_breach(w: WeekFacts, hi: int) -> WeeklyBreach:
+    """H05's cap broken in ``w`` (the race counted among the hard sessions)."""
+    what = "recovery-week cap" if w.week.recovery else "hard_sessions hi"
+    races = sum(1 for day in w.days for s in day.sessions if s.hard and _is_race(s))
+    training = w.hard_sessions - races
+    held = _many(training, "hard session") + (f", {w.hard_sessions} with the race" if races else "")
+    cap = "recovery-week cap" if w.week.recovery else "cap"
+    return _breach(
+        "H05",
+        "cap",
+        w,
+        w.hard_sessions,
+        f"week {w.index}: {w.hard_sessions} hard sessions > {what} {hi}",
+        held=f"{held}, above H05's {cap} of {hi}",
+        frozen="nothing more this week adds a hard session",
+    )
 
 
 def check_h06_back_to_back(facts: Facts) -> list[Violation]:
@@ -513,10 +616,14 @@ def check_h07_sessions(facts: Facts) -> list[Violation]:
     for w in facts.weeks:
         if w.sessions > band.hi:
             found.append(
-                _v(
+                _breach(
                     "H07",
+                    "cap",
+                    w,
+                    w.sessions,
                     f"week {w.index}: {w.sessions} sessions > sessions_per_week hi {band.hi}",
-                    w.index,
+                    held=f"{_many(w.sessions, 'session')}, above H07's cap of {band.hi}",
+                    frozen="nothing more this week adds a session",
                 )
             )
         lo = max(0, band.lo - 1) if w.week.recovery else band.lo
@@ -556,11 +663,15 @@ def check_h09_progression(facts: Facts) -> list[Violation]:
             if 4 * BP * value > factor * max(4 * ref, total):
                 cap = factor * max(4 * ref, total) / (4 * BP)
                 found.append(
-                    _v(
+                    _breach(
                         "H09",
+                        name,
+                        w,
+                        value,
                         f"week {w.index}: {name} {value} > {_f(1 + increase)} x max(ref {ref}, "
                         f"mean {_n(total / 4)}) = {_n(cap)}",
-                        w.index,
+                        held=f"{_k(value)} {name}, above H09's cap of {_k(cap)}",
+                        frozen=f"nothing more this week adds {name}",
                     )
                 )
     return found
@@ -579,12 +690,18 @@ def check_h10_one_lever(facts: Facts) -> list[Violation]:
         most_hard = facts.most4(w.index, "hard_minutes")
         if w.minutes > most_minutes and w.hard_minutes > most_hard:
             found.append(
-                _v(
+                _breach(
                     "H10",
+                    "one lever",
+                    w,
+                    w.hard_minutes,
                     f"week {w.index}: raises both minutes ({w.minutes} > {most_minutes}) and "
                     f"hard minutes ({w.hard_minutes} > {most_hard}) above the most of the 4 "
                     f"weeks before it",
-                    w.index,
+                    held=f"{_k(w.minutes)} minutes and {_k(w.hard_minutes)} hard minutes, both "
+                    f"above the most of the 4 weeks before ({_k(most_minutes)} and "
+                    f"{_k(most_hard)}), where H10 lets only one rise",
+                    frozen="nothing more this week adds hard minutes",
                 )
             )
     return found
@@ -602,35 +719,34 @@ def check_h11_recovery(facts: Facts) -> list[Violation]:
             continue
         if w.sessions > most:
             found.append(
-                _v(
+                _breach(
                     "H11",
+                    "sessions",
+                    w,
+                    w.sessions,
                     f"week {w.index}: recovery week holds {w.sessions} sessions > "
                     f"sessions_per_week hi {facts.rules.sessions_per_week.hi} - 1 = {most}",
-                    w.index,
+                    held=f"{_many(w.sessions, 'session')}, above H11's recovery-week cap of {most}",
+                    frozen="nothing more this week adds a session",
                 )
             )
-        for day in w.days:
-            held = [s.kind for s in day.sessions if not _is_race(s)]
-            if len(held) >= 2:
-                found.append(
-                    _v(
-                        "H11",
-                        f"{day.date}: a double in recovery week {w.index} ({', '.join(held)})",
-                        w.index,
-                        day.date,
-                    )
-                )
+        found += _h11_doubles(w)
         if facts.figure(w.index - 1, "load") <= 0:
             continue  # a recovery week after a zero-load week is exempt from the bounds
         for name in ("load", "minutes"):
             value, before = w.figure(name), facts.figure(w.index - 1, name)
             if BP * value > bp(band.hi) * before:
+                cap = bp(band.hi) * before / BP
                 found.append(
-                    _v(
+                    _breach(
                         "H11",
+                        name,
+                        w,
+                        value,
                         f"week {w.index}: recovery {name} {value} > {_f(band.hi)} x {before} = "
-                        f"{_n(bp(band.hi) * before / BP)}",
-                        w.index,
+                        f"{_n(cap)}",
+                        held=f"{_k(value)} {name}, above H11's recovery-week cap of {_k(cap)}",
+                        frozen=f"nothing more this week adds {name}",
                     )
                 )
         before = facts.figure(w.index - 1, "load")
@@ -644,6 +760,31 @@ def check_h11_recovery(facts: Facts) -> list[Violation]:
     return found
 
 
+def _h11_doubles(w: WeekFacts) -> list[Violation]:
+    """H11: no double in a recovery week (one weekly instance; the race is no session)."""
+    doubles = {
+        day.date: kinds
+        for day in w.days
+        if len(kinds := [s.kind for s in day.sessions if not _is_race(s)]) >= 2
+    }
+    if not doubles:
+        return []
+    listed = "; ".join(f"{d}: {', '.join(kinds)}" for d, kinds in doubles.items())
+    return [
+        _breach(
+            "H11",
+            "doubles",
+            w,
+            len(doubles),
+            f"week {w.index}: {_many(len(doubles), 'double')} in recovery week {w.index} "
+            f"({listed}), wants none",
+            held=f"{_many(len(doubles), 'double')} ({', '.join(map(str, doubles))}) in a "
+            f"recovery week, where H11 allows none",
+            frozen="nothing more this week adds a double",
+        )
+    ]
+
+
 def check_h12_acute_chronic(facts: Facts) -> list[Violation]:
     """H12: ``4 x 10000 x load <= bp(acwr_max) x sum4`` (baseline-filled)."""
     ratio = facts.rules.acwr_max
@@ -651,12 +792,18 @@ def check_h12_acute_chronic(facts: Facts) -> list[Violation]:
     for w in facts.weeks:
         total = facts.sum4(w.index, "load")
         if 4 * BP * w.load > bp(ratio) * total:
+            cap = bp(ratio) * total / (4 * BP)
             found.append(
-                _v(
+                _breach(
                     "H12",
+                    "load",
+                    w,
+                    w.load,
                     f"week {w.index}: load {w.load} > {_f(ratio)} x mean {_n(total / 4)} = "
-                    f"{_n(bp(ratio) * total / (4 * BP))}",
-                    w.index,
+                    f"{_n(cap)}",
+                    held=f"{_k(w.load)} load, above H12's cap of {_k(cap)} ({_f(ratio)} x the "
+                    f"mean of the 4 weeks before, {_k(total / 4)})",
+                    frozen="nothing more this week adds load",
                 )
             )
     return found
@@ -672,20 +819,31 @@ def check_h13_intensity(facts: Facts) -> list[Violation]:
     for w in facts.weeks:
         if BP * w.hard_minutes > bp(share) * w.minutes:
             found.append(
-                _v(
+                _breach(
                     "H13",
+                    "hard share",
+                    w,
+                    w.hard_minutes,
                     f"week {w.index}: hard minutes {w.hard_minutes} > {_f(share)} x "
                     f"{w.minutes} = {_n(bp(share) * w.minutes / BP)}",
-                    w.index,
+                    held=f"{_k(w.hard_minutes)} hard minutes of {_k(w.minutes)}, above H13's "
+                    f"hard share of {_f(share)}",
+                    frozen="nothing more this week adds hard minutes",
                 )
             )
         if w.run_minutes and BP * w.easy_run_minutes < bp(easy) * w.run_minutes:
+            not_easy = w.run_minutes - w.easy_run_minutes
             found.append(
-                _v(
+                _breach(
                     "H13",
+                    "easy run share",
+                    w,
+                    not_easy,
                     f"week {w.index}: easy run minutes {w.easy_run_minutes} < {_f(easy)} x "
                     f"run minutes {w.run_minutes} = {_n(bp(easy) * w.run_minutes / BP)}",
-                    w.index,
+                    held=f"{_k(not_easy)} of {_k(w.run_minutes)} run minutes not easy, below "
+                    f"H13's easy run share of {_f(easy)}",
+                    frozen="nothing more this week adds running that is not easy",
                 )
             )
     return found
@@ -733,12 +891,17 @@ def check_h14_long_sessions(facts: Facts) -> list[Violation]:
             if value and not _progression_ok(value, before, increase.fraction, increase.minutes):
                 cap = max((BP + bp(increase.fraction)) * before / BP, before + increase.minutes)
                 found.append(
-                    _v(
+                    _breach(
                         "H14",
+                        f"{what} growth",
+                        w,
+                        value,
                         f"week {w.index}: longest {what} {value} min > max("
                         f"{_f(1 + increase.fraction)} x {before}, {before} + {increase.minutes}) "
                         f"= {_n(cap)}",
-                        w.index,
+                        held=f"a {value}-minute {what}, above H14's growth cap of {_n(cap)} min "
+                        f"(from the longest {what} before, {before} min)",
+                        frozen=f"nothing more this week is a longer {what}",
                     )
                 )
             longest[what] = max(before, value)
@@ -749,33 +912,58 @@ def _h14_long_session_caps(
     w: WeekFacts, longs: list[tuple[dt.date, Session]], share: float
 ) -> list[Violation]:
     """H14 (safety): at most one long session, at least as long as every other session of
-    its week; a long run at most ``max_long_run_share`` of the week's minutes."""
+    its week; a long run at most ``max_long_run_share`` of the week's minutes. The figures
+    of the last two are the week's (REPLAN figure table): its longest session that is not
+    long, and its longest long run."""
     found: list[Violation] = []
     if len(longs) > 1:
         kinds = ", ".join(f"{s.kind} {d}" for d, s in longs)
-        found.append(_v("H14", f"week {w.index}: {len(longs)} long sessions ({kinds})", w.index))
+        found.append(
+            _breach(
+                "H14",
+                "one long session",
+                w,
+                len(longs),
+                f"week {w.index}: {len(longs)} long sessions ({kinds})",
+                held=f"{len(longs)} long sessions ({kinds}), above H14's one a week",
+                frozen="nothing more this week adds a long session",
+            )
+        )
+    longest_other = max((s.minutes for _, s in w.training if not s.long), default=0)
+    longest_long_run = max((s.minutes for _, s in longs if _is_run(s)), default=0)
     for i, (d, s) in enumerate(w.training):
         if not s.long:
             continue
         others = [o.minutes for j, (_, o) in enumerate(w.training) if j != i]
         if others and s.minutes < max(others):
             found.append(
-                _v(
+                _breach(
                     "H14",
+                    "long is longest",
+                    w,
+                    longest_other,
                     f"week {w.index}: long session {s.kind} {s.minutes} min on {d} is "
                     f"shorter than another session of the week ({max(others)} min)",
-                    w.index,
-                    d,
+                    held=f"a long session ({s.kind} {s.minutes} min on {d}) shorter than "
+                    f"another session ({max(others)} min), where H14 wants the long session "
+                    f"the week's longest",
+                    frozen=f"nothing more this week is longer than {longest_other} min",
+                    date=d,
                 )
             )
         if _is_run(s) and BP * s.minutes > bp(share) * w.minutes:
             found.append(
-                _v(
+                _breach(
                     "H14",
+                    "long run share",
+                    w,
+                    longest_long_run,
                     f"week {w.index}: long run {s.minutes} min > {_f(share)} x week "
                     f"minutes {w.minutes} = {_n(bp(share) * w.minutes / BP)}",
-                    w.index,
-                    d,
+                    held=f"a {s.minutes}-minute long run ({s.kind} on {d}) in {_k(w.minutes)} "
+                    f"minutes, above H14's long run share of {_f(share)}",
+                    frozen="nothing more this week adds a longer long run",
+                    date=d,
                 )
             )
     return found
@@ -906,14 +1094,7 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         for w, measure, band in measured:
             part = part_of(w, measure)
             if outside(part, w.run_minutes, band):
-                found.append(
-                    _v(
-                        "H15",
-                        f"week {w.index} ({w.week.phase}): "
-                        f"{_share_text(measure, part, w.run_minutes, band)}",
-                        w.index,
-                    )
-                )
+                found.append(_h15_week_breach(w, measure, part, band))
         return found
     for phase in Phase:
         group = [(w, m, b) for w, m, b in measured if w.week.phase is phase]
@@ -932,6 +1113,25 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
                 )
             )
     return found
+
+
+def _h15_week_breach(w: WeekFacts, measure: str, part: int, band: Band) -> WeeklyBreach:
+    """H15 (scope week): ``w``'s ``measure`` share outside ``band``. Above the band the
+    figure is the part's minutes, below it the other run minutes."""
+    above = BP * part > bp(band.hi) * w.run_minutes
+    where = f"{'above' if above else 'below'} H15's {measure} share band"
+    return _breach(
+        "H15",
+        "above band" if above else "below band",
+        w,
+        part if above else w.run_minutes - part,
+        f"week {w.index} ({w.week.phase}): {_share_text(measure, part, w.run_minutes, band)}",
+        held=f"{_k(part)} {measure} minutes of {_k(w.run_minutes)} run minutes, {where} "
+        f"[{_f(band.lo)}, {_f(band.hi)}]",
+        frozen=f"nothing more this week adds {measure} running"
+        if above
+        else f"nothing more this week adds running off {measure}",
+    )
 
 
 def check_h16_phase_recipes(facts: Facts) -> list[Violation]:
@@ -1045,12 +1245,18 @@ def check_h17_taper(facts: Facts) -> list[Violation]:
     found: list[Violation] = []
     for w in taper:
         if BP * w.minutes > bp(band.hi) * peak:
+            cap = bp(band.hi) * peak / BP
             found.append(
-                _v(
+                _breach(
                     "H17",
+                    "taper cap",
+                    w,
+                    w.minutes,
                     f"week {w.index}: taper minutes {w.minutes} > {_f(band.hi)} x {peak} "
-                    f"= {_n(bp(band.hi) * peak / BP)}",
-                    w.index,
+                    f"= {_n(cap)}",
+                    held=f"{_k(w.minutes)} minutes, above H17's taper cap of {_k(cap)} "
+                    f"({_f(band.hi)} x the {_k(peak)} of the highest week before the taper)",
+                    frozen="nothing more this week adds minutes",
                 )
             )
         if 7 * BP * w.minutes < bp(band.lo) * peak * w.week.days:
@@ -1064,12 +1270,18 @@ def check_h17_taper(facts: Facts) -> list[Violation]:
         days_before, days = _training_days(previous.week), _training_days(w.week)
         if w.minutes * days_before > previous.minutes * days:
             found.append(
-                _v(
+                _breach(
                     "H17",
+                    "falling",
+                    w,
+                    w.minutes,
                     f"week {w.index}: taper minutes per day {w.minutes}/{days} > week "
                     f"{previous.index}'s {previous.minutes}/{days_before} (volume only falls "
                     f"into race week)",
-                    w.index,
+                    held=f"{_k(w.minutes)} minutes over {days} days, more a day than the "
+                    f"{_k(previous.minutes)} over {days_before} days of taper week "
+                    f"{previous.index}, where H17 wants volume to fall",
+                    frozen="nothing more this week adds minutes",
                 )
             )
     return found
@@ -1469,9 +1681,21 @@ def _sort_key(v: Violation) -> tuple[int, str, dt.date, str]:
     return (v.week if v.week is not None else 0, v.rule, v.date or dt.date.min, v.message)
 
 
+def _plain(v: Violation) -> Violation:
+    """``v`` as a plain `Violation` (a `WeeklyBreach` without its re-plan fields)."""
+    if type(v) is Violation:
+        return v
+    return Violation(rule=v.rule, week=v.week, date=v.date, message=v.message, recipe=v.recipe)
+
+
 def _run(facts: Facts, checks: Iterable[Callable[[Facts], list[Violation]]]) -> list[Violation]:
-    found = [v for check_rule in checks for v in check_rule(facts)]
+    found = [_plain(v) for check_rule in checks for v in check_rule(facts)]
     return sorted(found, key=_sort_key)
+
+
+def _findings(facts: Facts) -> list[Violation]:
+    """Every check's findings on ``facts``, `WeeklyBreach` ones with their re-plan fields."""
+    return [v for _, check_rule in RULE_CHECKS for v in check_rule(facts)]
 
 
 def check(
@@ -1486,23 +1710,133 @@ def check(
 
     With a training log ``done`` (a re-plan's history) the days before ``today`` (default:
     the plan's ``replanned_from``, else the day after the log's last entry) must be what
-    the log says (H20), and they are history: rules are judged on the weeks that hold a
-    day from today on, with the real past in their references (H09, H12, H14), and
-    nothing dated before today is a violation but a mismatch with the log."""
+    the log says (H20), and the past is a fact (rules.md, Re-planning): weeks wholly before
+    today and day-scoped instances whose days are all before today are history, not judged;
+    today's week is judged whole, its recipes soft even under ``recipes: strict``, except
+    that a weekly instance its logged days alone break is waived when the days from today
+    add nothing to its figure and ``plan.shortfalls`` lists it as ``broken_by_log`` (see
+    `broken_by_log`). Later weeks have the real past in their references (H09-H12, H14,
+    H17)."""
     if not plan.days and not plan.has_plan:
         return []
-    facts = Facts.of(scenario, plan)
-    found = _run(facts, (fn for _, fn in RULE_CHECKS))
     if done is None:
-        return found
-    today = today or plan.replanned_from or _day_after(done) or scenario.start
-    past_weeks = {w.index for w in facts.scenario.calendar if w.end < today}
-    kept = [
-        v
-        for v in found
-        if (v.date is None or v.date >= today) and (v.week is None or v.week not in past_weeks)
-    ]
-    return sorted(kept + check_history(facts, done, today), key=_sort_key)
+        return _run(Facts.of(scenario, plan), (fn for _, fn in RULE_CHECKS))
+    today = _replan_today(scenario, plan, done, today)
+    split = split_week(scenario, today)
+    facts = Facts.of(scenario, plan, soft_weeks=[split.index] if split is not None else [])
+    found = [v for v in _findings(facts) if _judged(scenario, v, today)]
+    if split is not None:
+        logged = _breaches(Facts.of(scenario, past_alone(plan, split, today)), split)
+        found = [
+            v for found_one in found for v in _split_week_verdict(facts, split, found_one, logged)
+        ]
+    return sorted([_plain(v) for v in found] + check_history(facts, done, today), key=_sort_key)
+
+
+def broken_by_log(
+    scenario: Scenario, plan: Plan, done: TrainingLog, today: dt.date | None = None
+) -> list[Violation]:
+    """The instances of the re-plan's split week (the week holding ``today``, today not its
+    first day) that the logged days alone already break and whose figure the days from
+    today did not grow: what a re-plan waives and must list in ``shortfalls`` as
+    ``broken_by_log`` (REPLAN contract, figure table). One `Violation` each (rule, week;
+    the date of the session for H14's long session parts), its message what was done:
+    ``week 4: the logged days already hold 1,820 load, above H09's cap of 1,540; nothing
+    more this week adds load``. ``today`` defaults as in `check`; [] when no week is split
+    or the plan has no days. The plan's days before today are taken as the log's (check
+    verifies that, H20)."""
+    if not plan.days:
+        return []
+    today = _replan_today(scenario, plan, done, today)
+    split = split_week(scenario, today)
+    if split is None:
+        return []
+    logged = _breaches(Facts.of(scenario, past_alone(plan, split, today)), split)
+    found: list[Violation] = []
+    for key, breach in _breaches(Facts.of(scenario, plan), split).items():
+        alone = logged.get(key)
+        if alone is not None and breach.figure <= alone.figure:
+            found.append(
+                Violation(
+                    rule=breach.rule,
+                    week=breach.week,
+                    date=breach.date,
+                    message=f"week {split.index}: the logged days already hold {alone.held}; "
+                    f"{alone.frozen}",
+                )
+            )
+    return sorted(found, key=_sort_key)
+
+
+def _replan_today(
+    scenario: Scenario, plan: Plan, done: TrainingLog, today: dt.date | None
+) -> dt.date:
+    """A re-plan's first day: ``today``, else the plan's ``replanned_from``, else the day
+    after the log's last entry, else the plan's start."""
+    return today or plan.replanned_from or _day_after(done) or scenario.start
+
+
+def split_week(scenario: Scenario, today: dt.date) -> Week | None:
+    """The week holding ``today`` when today is not its first day (it has logged days and
+    days to plan), else None."""
+    return next((w for w in scenario.calendar if w.start < today <= w.end), None)
+
+
+def past_alone(plan: Plan, split: Week, today: dt.date) -> Plan:
+    """``plan`` with every session from ``today`` to the end of ``split`` removed but the
+    race: what the logged days alone make of the split week."""
+    days = tuple(
+        d.model_copy(update={"sessions": tuple(s for s in d.sessions if _is_race(s))})
+        if today <= d.date <= split.end
+        else d
+        for d in plan.days
+    )
+    return plan.model_copy(update={"days": days})
+
+
+BreachKey = tuple[str, str]
+"""A weekly instance within its week: rule and part (H14's parts that name a session
+have the week's figure, so one key holds them all)."""
+
+
+def _breaches(facts: Facts, week: Week) -> dict[BreachKey, WeeklyBreach]:
+    """The `WeeklyBreach` findings of ``week`` on ``facts``, by instance."""
+    return {
+        (v.rule, v.part): v
+        for v in _findings(facts)
+        if isinstance(v, WeeklyBreach) and v.week == week.index
+    }
+
+
+def _judged(scenario: Scenario, v: Violation, today: dt.date) -> bool:
+    """Whether a re-plan judges ``v``: not in a week wholly before today, and, unless it is
+    a weekly instance, not dated before today (day-scoped instances carry their last day:
+    an H06 pair its second day, H18's rest window the eve of the race)."""
+    if v.week is not None and scenario.calendar[v.week - 1].end < today:
+        return False
+    return isinstance(v, WeeklyBreach) or v.date is None or v.date >= today
+
+
+def _split_week_verdict(
+    facts: Facts, split: Week, v: Violation, logged: Mapping[BreachKey, WeeklyBreach]
+) -> list[Violation]:
+    """A re-plan's verdict on ``v``: as it is, unless it is an instance of the ``split``
+    week that the logged days alone break (``logged``). Then it is waived if the days from
+    today did not grow its figure and the plan lists it as ``broken_by_log``; a violation
+    saying so if they grew it or the plan does not list it."""
+    if not isinstance(v, WeeklyBreach) or v.week != split.index:
+        return [v]
+    alone = logged.get((v.rule, v.part))
+    if alone is None:
+        return [v]
+    if v.figure > alone.figure:
+        why = f"the days from today add to it ({_k(alone.figure)} -> {_k(v.figure)})"
+    elif (v.rule, v.week) not in facts.listed_broken:
+        why = "not listed in shortfalls as broken_by_log (the plan hides it)"
+    else:
+        return []
+    why = f"broken by the log: the logged days hold {alone.held}; {why}"
+    return [_v(v.rule, f"{v.message}; {why}", v.week, v.date)]
 
 
 def _day_after(log: TrainingLog) -> dt.date | None:
