@@ -737,7 +737,8 @@ def explain_one_day(
     metavar="LOG",
     help="A re-plan's training log (YAML, CSV or FIT activities, as for replan): the days "
     "before --today must be what it says, and they are history (rules are judged on the "
-    "weeks from today's on).",
+    "weeks from today's on). A rule the logged days alone already broke is fine when the "
+    "plan lists it as broken_by_log and the days from today add nothing to it.",
 )
 @click.option(
     "--today",
