@@ -18,7 +18,7 @@ from periodize.loading import InputError
 from periodize.log import LogError, LoggedSession, TrainingLog, logged_sessions
 from periodize.model.run import Interrupt, catching_sigint
 from periodize.model.variables import History, Sessions
-from periodize.plan import Change, Plan, Session
+from periodize.plan import Change, Plan, Session, Shortfall, ShortfallType
 from periodize.scenario import Scenario
 from periodize.solve import ProgressHook, Replan, SolveOptions, _solve
 from periodize.vocabulary import SLOTS, Slot
@@ -55,7 +55,32 @@ def replan(
     with catching_sigint(Interrupt()) as interrupt:
         plan = _solve(scenario, options, progress, interrupt, Replan(history, before))
     return plan.model_copy(
-        update={"replanned_from": today, "changes": changes(previous, plan, today)}
+        update={
+            "replanned_from": today,
+            "changes": changes(previous, plan, today),
+            "shortfalls": tuple(
+                sorted(
+                    plan.shortfalls + broken_by_log(scenario, plan, log, today),
+                    key=lambda s: (s.week or 0, s.rule),
+                )
+            ),
+        }
+    )
+
+
+def broken_by_log(
+    scenario: Scenario, plan: Plan, log: TrainingLog, today: dt.date
+) -> tuple[Shortfall, ...]:
+    """The rules of today's week that the logged days alone already broke (rules.md, "the
+    past is a fact"): waived, with what was done, as the independent checker finds them on
+    the finished plan (never read off the solver)."""
+    if not plan.has_plan:
+        return ()
+    from periodize.check import broken_by_log as waived  # the checker is the oracle
+
+    return tuple(
+        Shortfall(rule=v.rule, week=v.week, type=ShortfallType.BROKEN_BY_LOG, message=v.message)
+        for v in waived(scenario, plan, log, today)
     )
 
 
