@@ -9,6 +9,12 @@ terrain and injuries are facts, never relaxed: they appear in the messages.
 
 Each member gets a message with its numbers, and the explanation ends with one fix (a
 rule override, or dropping a pin) that was checked to make the scenario feasible.
+
+An explanation is never empty: when no plan exists even with every rule switched off (the
+facts alone: in a re-plan, the logged days as the model places them), it says so in a
+conflict of its own instead of shrinking to nothing; and `infeasible_conflicts` gives a
+result the solver proved infeasible at least one conflict, naming the rules in force and
+their weeks when no smaller set could be shown in time.
 """
 
 from __future__ import annotations
@@ -39,13 +45,19 @@ CHECK_TIME_S = 5.0
 
 @dataclass(frozen=True)
 class Explanation:
-    """A minimal set of conflicting rules: one message per member, and a checked fix."""
+    """A minimal set of conflicting rules: one message per member, and a checked fix.
+    ``members`` is empty only when the facts alone leave no plan; ``details`` then holds
+    the one conflict that says so (never empty, see `explain`)."""
 
     members: tuple[GuardKey, ...]
     details: tuple[Conflict, ...]
     fix: str | None
     minimal: bool
     wall_time_s: float
+
+    def __post_init__(self) -> None:
+        if not self.details or any(not d.rules or not d.message.strip() for d in self.details):
+            raise ValueError("an explanation needs at least one conflict, with rules and words")
 
     @property
     def conflicts(self) -> tuple[Conflict, ...]:
@@ -56,7 +68,7 @@ class Explanation:
             message += f". Fix: {self.fix}"
         return (
             Conflict(
-                rules=tuple(sorted({d.rules[0] for d in self.details})),
+                rules=tuple(sorted({rule for d in self.details for rule in d.rules})),
                 week=weeks.pop() if len(weeks) == 1 else None,
                 message=message,
             ),
@@ -156,7 +168,9 @@ def minimal_conflict(
 
 
 def shrink(feasibility: Feasibility, deadline: float) -> tuple[tuple[GuardKey, ...], bool] | None:
-    """Core extraction (presolve off), then deletion until every member is needed."""
+    """Core extraction (presolve off), then deletion until every member is needed. An
+    empty set means that the model has no solution even with every guard off: the facts
+    alone (the unguarded part of the model) are infeasible, no rule is to blame."""
     keys = sorted(feasibility.guards)
     by_index = {feasibility.guards[k].index: k for k in keys}
     # Presolve stays on: CP-SAT's core may then be loose, but every member is re-checked
@@ -198,10 +212,92 @@ def explain(
     if found is None:
         return None
     members, minimal = found
+    if not members:
+        facts = (facts_conflict(scenario, history),)
+        return Explanation((), facts, None, minimal, time.perf_counter() - started)
     details = tuple(conflict_of(scenario, key) for key in members)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
     fix = _checked_fix(scenario, members, left, history, deterministic=deterministic)
     return Explanation(members, details, fix, minimal, time.perf_counter() - started)
+
+
+def infeasible_conflicts(
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    history: History | None = None,
+    deterministic: bool = False,
+) -> tuple[Conflict, ...]:
+    """The ``conflicts`` of a result the solver proved infeasible: `explain`'s, or, when
+    it shows no set within ``time_limit_s`` (a slow proof, a check cut short), one
+    conflict that names every rule in force and the weeks it covers. Never empty; every
+    conflict has rules and a message."""
+    explanation = explain(
+        scenario, time_limit_s=time_limit_s, history=history, deterministic=deterministic
+    )
+    if explanation is not None:
+        return explanation.conflicts
+    return (unexplained_conflict(scenario, history, time_limit_s),)
+
+
+def _weeks_text(weeks: Sequence[int]) -> str:
+    """``week 4`` or ``weeks 4-9`` (the span of ``weeks``, which is not empty)."""
+    first, last = min(weeks), max(weeks)
+    return f"week {first}" if first == last else f"weeks {first}-{last}"
+
+
+FACTS = ("H01", "H02", "H19")
+"""The facts a model never relaxes: availability, terrain access, injuries."""
+
+
+def facts_conflict(scenario: Scenario, history: History | None) -> Conflict:
+    """The conflict when no plan exists even with every rule switched off. In a re-plan
+    the logged days are the facts that cannot be kept (H20 holds the days before today to
+    the log): a log alone should never do this, so the message asks for a report."""
+    if history is not None and history.sessions:
+        weeks = sorted({day // 7 + 1 for day, _ in history.sessions})
+        today = scenario.start + dt.timedelta(days=history.today)
+        return Conflict(
+            rules=("H20",),
+            week=weeks[0] if len(weeks) == 1 else None,
+            message=(
+                f"{_weeks_text(weeks)}: no plan keeps the days logged before {today} as "
+                "logged (H20), even with every other rule switched off; this is a defect "
+                "of periodize, not of the log: please report it with the log"
+            ),
+        )
+    return Conflict(
+        rules=FACTS,
+        message=(
+            "plan: no plan fits the calendar's facts (availability, terrain access, "
+            "injuries) even with every rule switched off"
+        ),
+    )
+
+
+def unexplained_conflict(
+    scenario: Scenario, history: History | None, time_limit_s: float
+) -> Conflict:
+    """A conflict for an infeasibility no smaller set of rules was shown for: every rule
+    with an instance in force (from today's week on in a re-plan), over its weeks."""
+    built = build_model(scenario, GuardMode.EXPLAIN, history=history)
+    guards = built.ctx.guards
+    keys = list(guards.safety)
+    if scenario.resolved_rules.recipes is RecipeMode.STRICT:
+        keys += list(guards.recipe)
+    weeks = [key.week for key in keys if key.week is not None]
+    first = 1 if history is None else history.today // 7 + 1
+    where = _weeks_text(weeks) if weeks else f"weeks {first}-{len(scenario.calendar)}"
+    rules = tuple(sorted({key.rule for key in keys})) or FACTS
+    return Conflict(
+        rules=rules,
+        week=weeks[0] if weeks and min(weeks) == max(weeks) else None,
+        message=(
+            f"{where}: no plan keeps every rule in force ({', '.join(rules)}); no smaller "
+            f"set of them was shown within {time_limit_s:g} s (run periodize explain with "
+            "a longer --time-limit to find it)"
+        ),
+    )
 
 
 # ----- messages -----
@@ -586,8 +682,22 @@ def _alternative(
             return None
         built.model.add(sum(chosen) >= 1)
     found = shrink(Feasibility(scenario, deadline, built), deadline)
-    conflicts = tuple(conflict_of(scenario, key) for key in found[0]) if found else ()
-    return Alternative(description, conflicts)
+    if found is None:
+        return Alternative(description, ())
+    members, _ = found
+    if not members:  # the facts and the other days as planned forbid it, no rule does
+        week = scenario.week_of(scenario.dates[index]).index
+        conflict = facts_conflict(scenario, None).model_copy(
+            update={
+                "week": week,
+                "message": (
+                    f"week {week}: with the other days as planned, no plan has it even "
+                    "with every rule switched off"
+                ),
+            }
+        )
+        return Alternative(description, (conflict,))
+    return Alternative(description, tuple(conflict_of(scenario, key) for key in members))
 
 
 def _best_alternative(
