@@ -19,16 +19,20 @@ budget is about three minutes for the whole file. Property 2 solves deterministi
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
 from hypothesis import assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from periodize.check import check, waived_weeks
+from life import life_logs, todays
+from periodize.check import Violation, check, waived_weeks
 from periodize.loading import InputError, validate_data
-from periodize.plan import Plan, Status
+from periodize.plan import Day, Plan, Status
+from periodize.replan import replan
 from periodize.scenario import Scenario
 from periodize.shortfalls import h15_waivers
 from periodize.solve import SolveOptions, solve
@@ -226,10 +230,7 @@ def test_a_missed_week_never_locks_h10(scenario: Scenario, data: st.DataObject) 
     """v3's H10 compares a week with the most of the four weeks before it: a plan whose
     athlete did nothing in one whole week (illness) re-plans from the next week on without
     H10 among the rules that cannot hold."""
-    import datetime as dt
-
     from periodize.log import LogEntry, TrainingLog
-    from periodize.replan import replan
 
     assume(scenario.horizon_weeks >= 3)
     plan = solve(scenario, FAST)
@@ -252,3 +253,80 @@ def test_a_missed_week_never_locks_h10(scenario: Scenario, data: st.DataObject) 
     if again.has_plan:
         violations = check(scenario, again, done=log, today=today)
         assert all(v.rule != "H10" for v in violations)
+
+
+# 8 ---------------------------------------------------------------------------------------
+
+LOGS_PER_PLAN = 3
+"""Life logs drawn per solved plan: one solve serves several re-plans."""
+
+
+def _future_days(plan: Plan, today: dt.date) -> list[Day]:
+    return [d for d in plan.days if d.date >= today]
+
+
+def _show_violations(violations: list[Violation]) -> str:
+    return "\n".join(f"{v.rule} w{v.week} {v.date} {v.message}" for v in violations)
+
+
+@pytest.mark.slow
+@settings(max_examples=examples(0.5))
+@given(scenarios(with_pins=False, recipes="soft"), st.data())
+def test_a_replan_around_real_life_holds(scenario: Scenario, data: st.DataObject) -> None:
+    """rules.md, "Re-planning: the past is a fact": whatever life did before today (see
+    tests/life.py), the re-plan of a scenario without pins is feasible, its past is
+    exactly the log, every week from today on passes the checker, and a log equal to the
+    plan gives the plan back. (Pins and strict recipes can make the future alone
+    infeasible: property 9.)"""
+    assume(len(scenario.dates) > 1)
+    plan = solve(scenario, OPTIONS)
+    assume(plan.status in SOLVED)
+    note(f"scenario: {_show(scenario)}")
+    for number in range(LOGS_PER_PLAN):
+        today = data.draw(todays(scenario), label=f"today {number}")
+        life = data.draw(life_logs(plan, scenario, today), label=f"life {number}")
+        for name in life.events:
+            event(name)
+        again = replan(scenario, plan, life.log, today, OPTIONS)
+        event(f"re-plan {again.status}")
+        assert again.status in SOLVED, (life.events, again.conflicts)
+        violations = check(scenario, again, done=life.log, today=today)
+        assert [v for v in violations if v.rule == "H20"] == [], _show_violations(violations)
+        assert violations == [], _show_violations(violations)
+        if life.as_planned:
+            assert _future_days(again, today) == _future_days(plan, today)
+            assert again.changes == ()
+
+
+# 9 ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@settings(max_examples=examples(0.3))
+@given(scenarios(), st.data())
+def test_an_infeasible_replan_names_rules_of_the_future(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    """With pins and strict recipes the future alone may not hold; then the re-plan says
+    which rules cannot: at least one conflict, each with rules and a message, and none
+    that names only weeks wholly before today (the past is a fact, not a member)."""
+    assume(len(scenario.dates) > 1)
+    plan = solve(scenario, OPTIONS)
+    assume(plan.status in SOLVED)
+    note(f"scenario: {_show(scenario)}")
+    for number in range(2):
+        today = data.draw(todays(scenario), label=f"today {number}")
+        life = data.draw(life_logs(plan, scenario, today), label=f"life {number}")
+        again = replan(scenario, plan, life.log, today, OPTIONS)
+        event(f"re-plan {again.status}")
+        if again.status is not Status.INFEASIBLE:
+            continue
+        first = scenario.week_of(today).index
+        assert again.conflicts
+        for conflict in again.conflicts:
+            assert conflict.rules, conflict
+            assert all(rule.strip() for rule in conflict.rules), conflict
+            assert conflict.message.strip(), conflict
+            assert conflict.week is None or conflict.week >= first, conflict
+            named = [int(week) for week in re.findall(r"\bweek (\d+)\b", conflict.message)]
+            assert not named or max(named) >= first, conflict
