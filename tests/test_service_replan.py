@@ -25,6 +25,7 @@ from periodize.scenario import Scenario
 from periodize.service.models import JobStatus, JobView
 from periodize.service.settings import ServiceSettings
 from service_server import RunningServer, serve
+from test_conflicts import assert_explained
 from test_replan import SCENARIO as REPLAN_SCENARIO
 from test_replan import TODAY
 
@@ -138,6 +139,43 @@ def test_a_missed_week_gives_a_plan_the_checker_accepts_with_the_log(
     assert periodize.check(scenario, again, done=log) == []
     assert again.weeks[2].load == 0  # the past is the log: week 3 holds nothing
     assert all(change.date >= TODAY for change in again.changes)
+
+
+def test_an_infeasible_replan_names_rules_and_says_why(
+    server: RunningServer, scenario: Scenario, planned: Plan
+) -> None:
+    """Issue 16: never ``conflicts: [{"rules": [], "message": ""}]``. Two hard sessions
+    pinned on consecutive days of week 5 after the plan was solved: the future alone
+    cannot hold (H06), and the body says so."""
+    pinned = {
+        **SCENARIO,
+        "pinned": [
+            {"date": "2027-03-30", "slot": "pm", "kind": "road_intervals", "minutes": 60},
+            {"date": "2027-03-31", "slot": "pm", "kind": "road_tempo", "minutes": 45},
+        ],
+    }
+    log = log_of(planned, lambda date: date != dt.date(2027, 3, 2))
+    body = request_body(planned, log.model_dump(mode="json"), TODAY.isoformat())
+    body["scenario"] = pinned
+
+    response = httpx.post(
+        f"{server.url}/v1/replans",
+        json=body,
+        params={"time_limit_s": SOLVE_S},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=60,
+    )
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "infeasible"
+    assert data["conflicts"]
+    for conflict in data["conflicts"]:
+        assert conflict["rules"]
+        assert all(rule.strip() for rule in conflict["rules"])
+        assert conflict["message"].strip()
+    assert_explained(Plan.model_validate(data).conflicts)
+    assert "H06" in {rule for conflict in data["conflicts"] for rule in conflict["rules"]}
 
 
 def wait_for(client: Client, job_id: str, condition: Callable[[JobView], bool]) -> JobView:
