@@ -244,12 +244,17 @@ def _unavailable_day(draw: st.DrawFn, scenario: Scenario, days: Days) -> bool:
     return True
 
 
+def _taper_sessions(scenario: Scenario, days: Days) -> list[tuple[dt.date, Slot]]:
+    return [(date, slot) for date, slot in _sessions(days) if scenario.week_of(date).taper]
+
+
 def _taper_half_done(draw: st.DrawFn, scenario: Scenario, days: Days) -> bool:
-    """Every other session of the taper days before today skipped (which half: drawn)."""
-    taper = [(date, slot) for date, slot in _sessions(days) if scenario.week_of(date).taper]
-    if len(taper) < 2:
+    """Every other session of the taper days before today skipped (which half: drawn;
+    a lone taper session is skipped)."""
+    taper = _taper_sessions(scenario, days)
+    if not taper:
         return False
-    first = draw(st.integers(0, 1))
+    first = draw(st.integers(0, 1)) if len(taper) > 1 else 0
     for date, slot in taper[first::2]:
         del days[date][slot]
     return True
@@ -305,15 +310,24 @@ def life_logs(
 ) -> Life:
     """A log of ``plan``'s days before ``today`` as life might have written it: up to
     ``max_perturbations`` drawn from ``perturbations`` (none: ``as planned``, about one
-    draw in six), entries sometimes without a slot or as modality and terrain (unless
-    ``rewrite`` is false)."""
+    draw in six; when the taper is reached, half the time its half done first; when none
+    drawn applies, as in a past with no session, an extra session), entries sometimes
+    without a slot or as modality and terrain (unless ``rewrite`` is false)."""
     days = planned_past(plan, today)
     events: list[str] = []
-    if draw(st.integers(0, 5)) > 0:
+    if days and draw(st.integers(0, 5)) > 0:
         wanted = draw(
             st.lists(st.sampled_from(perturbations), min_size=1, max_size=max_perturbations)
         )
+        taper = "taper half done"
+        if taper in perturbations and _taper_sessions(scenario, days) and draw(st.booleans()):
+            wanted.insert(0, taper)  # the race week reached: how much of the taper was done
         events = [name for name in wanted if PERTURB[name](draw, scenario, days)]
+        if not events:  # nothing to miss or change (an empty past plan): life adds
+            for name in ("extra session", "unavailable day"):
+                if name in perturbations and PERTURB[name](draw, scenario, days):
+                    events = [name]
+                    break
     if not events:
         return Life(as_planned(plan, today), (AS_PLANNED,))
     if rewrite:
@@ -323,8 +337,8 @@ def life_logs(
 
 @st.composite
 def todays(draw: st.DrawFn, scenario: Scenario) -> dt.date:
-    """A re-plan's ``today``: a date after the start, now and then the first day of a week,
-    and now and then a day of the race week (the taper reached)."""
+    """A re-plan's ``today``: a date after the start; now and then the first day of a
+    week, and now and then a day of the race week (the taper reached)."""
     dates = scenario.dates[1:]
     if not dates:
         return scenario.start

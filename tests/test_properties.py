@@ -257,8 +257,9 @@ def test_a_missed_week_never_locks_h10(scenario: Scenario, data: st.DataObject) 
 
 # 8 ---------------------------------------------------------------------------------------
 
-LOGS_PER_PLAN = 3
-"""Life logs drawn per solved plan: one solve serves several re-plans."""
+LOGS_PER_PLAN = 4 if THOROUGH else 3
+"""Life logs drawn per solved plan: one solve serves several re-plans (``thorough``: 70
+plans, up to 280 (scenario, log) pairs)."""
 
 
 def _future_days(plan: Plan, today: dt.date) -> list[Day]:
@@ -270,7 +271,7 @@ def _show_violations(violations: list[Violation]) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=examples(0.5))
+@settings(max_examples=examples(0.35) if THOROUGH else examples(0.6))
 @given(scenarios(with_pins=False, recipes="soft"), st.data())
 def test_a_replan_around_real_life_holds(scenario: Scenario, data: st.DataObject) -> None:
     """rules.md, "Re-planning: the past is a fact": whatever life did before today (see

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from conftest import CliResult
+from conftest import ROOT, SCENARIOS, CliResult
 from periodize.check import check
-from periodize.log import LogEntry, TrainingLog
+from periodize.loading import load_scenario
+from periodize.log import LogEntry, TrainingLog, logged_sessions
 from periodize.plan import Plan, Status
 from periodize.replan import changes, replan
 from periodize.scenario import Scenario
@@ -427,3 +429,22 @@ def test_one_kind_logged_at_two_efforts_counts_each_load(scenario: Scenario, pla
     assert again.has_plan
     assert again.weeks[0].load >= 60 * 2 + 120 * 6 + 30 * 2
     assert check(scenario, again, done=log) == []
+
+
+def test_the_readme_month_of_real_life_is_a_log_of_its_scenario() -> None:
+    """README, "A month of real life": the log there fits the shipped half-marathon
+    scenario before 2027-08-30 and reads as the text says (week 2 empty, the hike read as
+    hike_long)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A month of real life", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    log = TrainingLog.model_validate(yaml.safe_load(block))
+    half = load_scenario(SCENARIOS / "half-marathon-8-weeks.yaml")
+
+    placed = logged_sessions(half, log, dt.date(2027, 8, 30))
+
+    assert all(week_of(half, date) in (1, 3, 4) for date in placed)
+    (hike,) = placed[dt.date(2027, 8, 28)]
+    assert hike.kind.id == "hike_long"
+    (long_run,) = placed[dt.date(2027, 8, 22)]
+    assert long_run.minutes * long_run.kind.rpe == 360
