@@ -6,14 +6,22 @@
    nor worsens a proven optimum;
 4. determinism: two deterministic solves give the same JSON, byte for byte;
 5. round trip: a plan read back from its JSON checks the same as the original;
-6. the loader turns any input, mangled or not, into a `Scenario` or an `InputError`.
+6. the loader turns any input, mangled or not, into a `Scenario` or an `InputError`;
+7. a week missed entirely never locks H10;
+8. re-planning around real life (training logs from tests/life.py: missed days and weeks,
+   illness, longer, shorter, harder, easier, swapped, extra and unavailable-day sessions,
+   the taper half done): feasible, the past exactly the log, every week from today on
+   passing the checker, and a log equal to the plan giving the plan back;
+9. an infeasible re-plan (pins and strict recipes allowed) names rules, says why, and
+   never only weeks before today.
 
 Example counts scale with the Hypothesis profile (conftest.py: ``ci`` by default,
 ``thorough`` with ``HYPOTHESIS_PROFILE=thorough``); horizons and time limits too
 (strategies.py). Most properties use the wall-clock solve on two workers (``FAST``): a
 deterministic time limit can take several times as long in wall time, and the ``ci``
 budget is about three minutes for the whole file. Property 2 solves deterministically
-(infeasibility proofs are quick), property 4 by definition.
+(infeasibility proofs are quick), property 4 by definition, and properties 8 and 9
+because the logs drawn depend on the solved plan (a replayed example must draw the same).
 """
 
 from __future__ import annotations
