@@ -152,40 +152,47 @@ def _pick(draw: st.DrawFn, days: Days) -> tuple[dt.date, Slot] | None:
     return draw(st.sampled_from(sessions)) if sessions else None
 
 
-def _scale_minutes(longer: bool) -> Perturb:
+Change = Callable[[st.DrawFn, LogEntry], dict[str, object] | None]
+"""A change of one entry: the fields to update (None: nothing changes)."""
+
+
+def _change_one(change: Change) -> Perturb:
+    """A perturbation that changes one drawn session of the past."""
+
     def perturb(draw: st.DrawFn, scenario: Scenario, days: Days) -> bool:
         picked = _pick(draw, days)
         if picked is None:
             return False
         date, slot = picked
-        entry = days[date][slot]
+        update = change(draw, days[date][slot])
+        if update is None:
+            return False
+        days[date][slot] = days[date][slot].model_copy(update=update)
+        return True
+
+    return perturb
+
+
+def _scaled_minutes(sign: int) -> Change:
+    """Longer (``sign`` 1) or shorter (-1) by 1 % to `MAX_CHANGE` (at least a minute)."""
+
+    def change(draw: st.DrawFn, entry: LogEntry) -> dict[str, object] | None:
         share = draw(st.integers(1, round(100 * MAX_CHANGE))) / 100
-        if longer:
-            minutes = min(1440, entry.minutes + max(1, math.floor(entry.minutes * share)))
-        else:
-            minutes = max(1, entry.minutes - max(1, math.floor(entry.minutes * share)))
-        if minutes == entry.minutes:
-            return False
-        days[date][slot] = entry.model_copy(update={"minutes": minutes})
-        return True
+        step = max(1, math.floor(entry.minutes * share))
+        minutes = min(1440, max(1, entry.minutes + sign * step))
+        return {"minutes": minutes} if minutes != entry.minutes else None
 
-    return perturb
+    return change
 
 
-def _shift_rpe(sign: int) -> Perturb:
-    def perturb(draw: st.DrawFn, scenario: Scenario, days: Days) -> bool:
-        picked = _pick(draw, days)
-        if picked is None:
-            return False
-        date, slot = picked
-        entry = days[date][slot]
+def _shifted_rpe(sign: int) -> Change:
+    """Harder (``sign`` 1) or easier (-1) by 1 to `MAX_RPE_CHANGE`, within 1-10."""
+
+    def change(draw: st.DrawFn, entry: LogEntry) -> dict[str, object] | None:
         rpe = min(10, max(1, entry.rpe + sign * draw(st.integers(1, MAX_RPE_CHANGE))))
-        if rpe == entry.rpe:
-            return False
-        days[date][slot] = entry.model_copy(update={"rpe": rpe})
-        return True
+        return {"rpe": rpe} if rpe != entry.rpe else None
 
-    return perturb
+    return change
 
 
 def _other_kind(draw: st.DrawFn, scenario: Scenario, kind_id: str | None) -> SessionKind:
@@ -203,15 +210,11 @@ def _other_kind(draw: st.DrawFn, scenario: Scenario, kind_id: str | None) -> Ses
 
 
 def _swapped_kind(draw: st.DrawFn, scenario: Scenario, days: Days) -> bool:
-    picked = _pick(draw, days)
-    if picked is None:
-        return False
-    date, slot = picked
-    entry = days[date][slot]
-    kind = _other_kind(draw, scenario, entry.kind)
-    rpe = min(10, max(1, kind.rpe + draw(st.integers(-1, 1))))
-    days[date][slot] = entry.model_copy(update={"kind": kind.id, "rpe": rpe})
-    return True
+    def change(draw: st.DrawFn, entry: LogEntry) -> dict[str, object]:
+        kind = _other_kind(draw, scenario, entry.kind)
+        return {"kind": kind.id, "rpe": min(10, max(1, kind.rpe + draw(st.integers(-1, 1))))}
+
+    return _change_one(change)(draw, scenario, days)
 
 
 def _new_entry(draw: st.DrawFn, scenario: Scenario, date: dt.date, slot: Slot) -> LogEntry:
@@ -264,10 +267,10 @@ PERTURB: dict[str, Perturb] = {
     "missed day": _missed_day,
     "missed week": _missed_week,
     "two weeks ill": _two_weeks_ill,
-    "longer": _scale_minutes(longer=True),
-    "shorter": _scale_minutes(longer=False),
-    "harder": _shift_rpe(+1),
-    "easier": _shift_rpe(-1),
+    "longer": _change_one(_scaled_minutes(+1)),
+    "shorter": _change_one(_scaled_minutes(-1)),
+    "harder": _change_one(_shifted_rpe(+1)),
+    "easier": _change_one(_shifted_rpe(-1)),
     "swapped kind": _swapped_kind,
     "extra session": _extra_session,
     "unavailable day": _unavailable_day,

@@ -246,6 +246,15 @@ def test_replan_rejects_a_plan_of_another_scenario(scenario: Scenario, planned: 
 # ----- command line -----------------------------------------------------------------
 
 
+def write_inputs(folder: Path, plan: Plan) -> tuple[Path, Path]:
+    """The fixture scenario and ``plan`` as files in ``folder``, for the command line."""
+    scenario_file = folder / "s.json"
+    scenario_file.write_text(json.dumps(SCENARIO))
+    plan_file = folder / "plan.json"
+    plan_file.write_text(plan.to_json())
+    return scenario_file, plan_file
+
+
 def write_log(path: Path, log: TrainingLog) -> Path:
     lines = [
         f"- {{date: {e.date}, kind: {e.kind}, minutes: {e.minutes}, rpe: {e.rpe}}}"
@@ -261,10 +270,7 @@ def test_cli_replan_then_check_with_the_log(
     planned: Plan,
     run_cli: Callable[..., CliResult],
 ) -> None:
-    scenario_file = tmp_path / "s.json"
-    scenario_file.write_text(json.dumps(SCENARIO))
-    plan_file = tmp_path / "plan.json"
-    plan_file.write_text(planned.to_json())
+    scenario_file, plan_file = write_inputs(tmp_path, planned)
     log_file = write_log(
         tmp_path / "log.yaml",
         log_of(planned, TODAY, lambda date, _s: week_of(scenario, date) != 3),
@@ -298,10 +304,7 @@ def test_cli_replan_then_check_with_the_log(
 def test_cli_bad_log_and_dates_are_input_errors(
     tmp_path: Path, planned: Plan, run_cli: Callable[..., CliResult]
 ) -> None:
-    scenario_file = tmp_path / "s.json"
-    scenario_file.write_text(json.dumps(SCENARIO))
-    plan_file = tmp_path / "plan.json"
-    plan_file.write_text(planned.to_json())
+    scenario_file, plan_file = write_inputs(tmp_path, planned)
     bad = tmp_path / "log.yaml"
     bad.write_text("- {date: 2027-03-02, minutes: 30, rpe: 3}\n")
     late = tmp_path / "late.yaml"
@@ -361,10 +364,7 @@ def test_a_run_logged_longer_never_gives_an_empty_conflict(
 def test_the_command_line_never_prints_an_empty_conflict(
     tmp_path: Path, scenario: Scenario, planned: Plan, run_cli: Callable[..., CliResult]
 ) -> None:
-    scenario_file = tmp_path / "s.json"
-    scenario_file.write_text(json.dumps(SCENARIO))
-    plan_file = tmp_path / "plan.json"
-    plan_file.write_text(planned.to_json())
+    scenario_file, plan_file = write_inputs(tmp_path, planned)
     log_file = tmp_path / "log.json"
     log = run_logged_longer_by_a_watch(scenario, planned)
     log_file.write_text(log.model_dump_json(exclude_none=True))
