@@ -100,7 +100,9 @@ def test_logged_sessions_carry_the_logged_effort(scenario: Scenario) -> None:
         "trail",
         4,
     )
-    assert hike.kind.id == "hike_long"  # both ranges hold 95 minutes; rpe 4 is hike_long's
+    # Both ranges hold 95 minutes, and rpe 4 is hike_long's, but a session is a long one
+    # only when no other kind's range holds its minutes: hike_easy, at the logged rpe 4.
+    assert hike.kind.id == "hike_easy"
     # A slot left open goes to the slot the day has free.
     assert (strength.slot, hike.slot) == (Slot.AM, Slot.PM)
 

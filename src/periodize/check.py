@@ -1101,6 +1101,11 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         if not group:
             continue
         measure, band = group[0][1], group[0][2]
+        if len(group) == 1:  # a phase measured in one week is that week's share
+            part = part_of(group[0][0], measure)
+            if outside(part, group[0][0].run_minutes, band):
+                found.append(_h15_week_breach(group[0][0], measure, part, band))
+            continue
         part = sum(part_of(w, measure) for w, _, _ in group)
         whole = sum(w.run_minutes for w, _, _ in group)
         if outside(part, whole, band):

@@ -103,7 +103,9 @@ def closest_kind(
 ) -> SessionKind:
     """The catalogue kind a session of ``modality`` on ``terrain`` stands for: same
     modality and terrain (the modality alone if none matches), ``minutes`` within its range
-    (or the nearest), then the closest RPE, then the lower RPE (a session nothing says was
+    (or the nearest), then a kind that is not long (a session is a long one only when no
+    other kind's range holds its minutes: a 60-minute easy run is not a second long run),
+    then the closest RPE, then the lower RPE (a session nothing says was
     hard is taken as the easier kind; when ``rpe`` is not known, only this counts), then
     the id. Raises `LogError` when no kind has the modality."""
     kinds = [k for k in scenario.catalogue.values() if not k.is_race]
@@ -116,10 +118,11 @@ def closest_kind(
             f"(name a kind: periodize schema lists the catalogue)"
         )
 
-    def distance(kind: SessionKind) -> tuple[int, int, int, str]:
+    def distance(kind: SessionKind) -> tuple[int, bool, int, int, str]:
         lo, hi = kind.minutes
         outside = max(0, lo - minutes, minutes - hi)
-        return (outside, abs(kind.rpe - rpe) if rpe is not None else 0, kind.rpe, kind.id)
+        effort = abs(kind.rpe - rpe) if rpe is not None else 0
+        return (outside, kind.long, effort, kind.rpe, kind.id)
 
     return min(matching, key=distance)
 

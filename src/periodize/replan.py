@@ -40,7 +40,7 @@ def replan(
     options = options or SolveOptions()
     dates = scenario.dates
     past = validate_replan(scenario, previous, log, today)
-    if _as_planned(previous, past, today):
+    if _as_planned(previous, past, today) and _keeps_pins(scenario, previous, today):
         # The past went as planned, so the future stands as it is: every rule held for the
         # whole plan with this very past, and re-solving could only trade S5 for polish.
         return previous.model_copy(update={"replanned_from": today, "changes": ()})
@@ -107,6 +107,22 @@ def _as_planned(previous: Plan, past: dict[dt.date, list[LoggedSession]], today:
         if planned != done:
             return False
     return True
+
+
+def _keeps_pins(scenario: Scenario, previous: Plan, today: dt.date) -> bool:
+    """Whether ``previous`` holds every pin of ``scenario`` from ``today`` on (a pin added
+    since the plan was solved asks for a re-solve even when the past went as planned)."""
+    held = {
+        (day.date, s.slot, s.kind, s.minutes)
+        for day in previous.days
+        if day.date >= today
+        for s in day.sessions
+    }
+    return all(
+        (pin.date, pin.slot, pin.kind, pin.minutes) in held
+        for pin in scenario.pinned
+        if pin.date >= today
+    )
 
 
 def _fits(scenario: Scenario, previous: Plan, today: dt.date) -> None:

@@ -437,16 +437,15 @@ def _no_plan(
 ) -> Plan:
     conflicts: tuple[Conflict, ...] = ()
     if verdict is Status.INFEASIBLE:
-        from periodize.explain import explain  # explain builds models of its own
+        # explain builds models of its own; never an empty list (issue 16)
+        from periodize.explain import infeasible_conflicts
 
-        explanation = explain(
+        conflicts = infeasible_conflicts(
             scenario,
             time_limit_s=max(EXPLAIN_TIME_S, options.time_limit_s),
             history=built.ctx.history,
             deterministic=options.deterministic,
         )
-        if explanation is not None:
-            conflicts = explanation.conflicts
     return Plan(
         scenario=scenario.name,
         status=verdict,

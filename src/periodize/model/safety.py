@@ -133,7 +133,10 @@ def h06_no_back_to_back(ctx: ModelContext) -> None:
     for day, flag in demanding.items():
         following = demanding.get(day + 1)
         if following is not None and day + 1 >= ctx.today:  # two logged days: history
-            guard = ctx.guards.for_safety("H06", ctx.week_of_day(day).index, day)
+            # The pair (yesterday, today) belongs to the future: a Monday's pair is
+            # guarded by its own week, not by the logged week before it.
+            judged = max(day, ctx.today)
+            guard = ctx.guards.for_safety("H06", ctx.week_of_day(judged).index, day)
             enforce(model.add_bool_or([~flag, ~following]), guard)
 
 
@@ -410,8 +413,8 @@ def h14_long_sessions(ctx: ModelContext) -> None:
         else:
             enforce(model.add_at_most_one(c.chosen for c in longs), guard)
         has_long = sum(c.chosen for c in longs)
-        spans = [c.max_minutes for c in longs]
-        top = sum(spans) if len(logged_longs) > 1 else max(spans)
+        # An upper bound only: a logged week may hold two long sessions (history).
+        top = sum(c.max_minutes for c in longs)
         long_minutes = model.new_int_var(0, top, f"long_{week.index}")
         model.add(long_minutes == sum(c.minutes for c in longs))
         _h14_longest_of_week(ctx, week, long_minutes, has_long, guard)
