@@ -434,7 +434,7 @@ def test_one_kind_logged_at_two_efforts_counts_each_load(scenario: Scenario, pla
 def test_the_readme_month_of_real_life_is_a_log_of_its_scenario() -> None:
     """README, "A month of real life": the log there fits the shipped half-marathon
     scenario before 2027-08-30 and reads as the text says (week 2 empty, the hike read as
-    hike_long)."""
+    hike_easy)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### A month of real life", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
@@ -445,6 +445,6 @@ def test_the_readme_month_of_real_life_is_a_log_of_its_scenario() -> None:
 
     assert all(week_of(half, date) in (1, 3, 4) for date in placed)
     (hike,) = placed[dt.date(2027, 8, 28)]
-    assert hike.kind.id == "hike_long"
+    assert hike.kind.id == "hike_easy"
     (long_run,) = placed[dt.date(2027, 8, 22)]
     assert long_run.minutes * long_run.kind.rpe == 360
