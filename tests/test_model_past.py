@@ -28,34 +28,21 @@ from periodize.replan import replan
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 from periodize.vocabulary import WEEKDAYS, Slot
+from test_model_rules import PROBE as RULE_PROBE
 
 OPTIONS = SolveOptions(time_limit_s=3.0, deterministic=True)
 START = dt.date(2027, 1, 4)  # a Monday
 TODAY = START + dt.timedelta(days=3)  # Thursday of week 1
 
-NEUTRAL_BANDS = {name: [0.0, 1.0] for name in ("base", "build", "peak_trail", "peak_road")}
-
 PROBE: dict[str, Any] = {
+    **copy.deepcopy(RULE_PROBE),
     "name": "split week probe",
     "start": START.isoformat(),
     "weeks": 2,
-    "athlete": {
-        "level": "beginner",
-        "weekly_minutes": 300,
-        "weekly_load": 1200,
-        "long_minutes": 60,
-    },
     "availability": {name: {"am": 90} for name in WEEKDAYS},
-    "terrain": {"road": "all"},
-    "rules": {
-        "min_hikes_per_week": 0,
-        "ratio_bands": NEUTRAL_BANDS,
-        "min_strength_per_week": 0,
-        "min_easy_run_share": 0.0,
-        "long_floor": 0.0,
-    },
-    "objective": {"systems_balance": 0, "variety": 0, "long_progression": 0},
 }
+"""test_model_rules.py's probe (beginner, baseline 300 min and load 1,200, long run 60; the
+rules not under test off), two weeks from a Monday, 90 minutes every morning."""
 
 
 @pytest.fixture(scope="module")
