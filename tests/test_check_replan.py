@@ -35,8 +35,9 @@ from typing import Any
 import pytest
 
 from conftest import CliResult
+from life import as_planned
 from periodize.check import Violation, broken_by_log, check, recipe_misses, split_week
-from periodize.log import LogEntry, TrainingLog
+from periodize.log import TrainingLog
 from periodize.plan import Plan, Shortfall, ShortfallType
 from periodize.scenario import Scenario
 from periodize.vocabulary import Slot
@@ -117,19 +118,6 @@ def build(scenario: Scenario, *groups: Sequence[Placed]) -> Plan:
     return builder.build()
 
 
-def log_of(plan: Plan, today: dt.date) -> TrainingLog:
-    """What ``plan`` holds before ``today``, as a training log."""
-    return TrainingLog(
-        tuple(
-            LogEntry(date=d.date, kind=s.kind, minutes=s.minutes, rpe=s.rpe, slot=s.slot)
-            for d in plan.days
-            if d.date < today
-            for s in d.sessions
-            if not s.is_race
-        )
-    )
-
-
 def listing(plan: Plan, entries: Sequence[Violation], kind: ShortfallType) -> Plan:
     """``plan`` listing ``entries`` in its shortfalls as ``kind``."""
     listed = tuple(
@@ -174,11 +162,11 @@ class Row:
 
     def check(self, plan: Plan) -> list[Violation]:
         today = day(self.today)
-        return check(self.scenario, plan, done=log_of(plan, today), today=today)
+        return check(self.scenario, plan, done=as_planned(plan, today), today=today)
 
     def broken(self, plan: Plan) -> list[Violation]:
         today = day(self.today)
-        return broken_by_log(self.scenario, plan, log_of(plan, today), today)
+        return broken_by_log(self.scenario, plan, as_planned(plan, today), today)
 
 
 ROWS: dict[str, Row] = {
@@ -698,7 +686,7 @@ def test_h06_pair_across_today_is_judged() -> None:
     across = with_recipes_listed(
         scenario, build(scenario, [(2, "road_intervals", 45), (3, "road_tempo", 30)])
     )
-    found = check(scenario, across, done=log_of(across, today), today=today)
+    found = check(scenario, across, done=as_planned(across, today), today=today)
     assert [(v.rule, v.date, v.message) for v in found if v.rule == "H06"] == [
         (
             "H06",
@@ -710,7 +698,7 @@ def test_h06_pair_across_today_is_judged() -> None:
     past = with_recipes_listed(
         scenario, build(scenario, [(1, "road_intervals", 45), (2, "road_tempo", 30)])
     )
-    assert safety(check(scenario, past, done=log_of(past, today), today=today), "H06") == []
+    assert safety(check(scenario, past, done=as_planned(past, today), today=today), "H06") == []
     assert len(safety(check(scenario, past), "H06")) == 1
 
 
@@ -729,7 +717,7 @@ def test_h18_rest_window_reaching_today_is_judged() -> None:
     rest_message = "2027-01-04 to 2027-01-09: no rest day among the 6 days before the race"
 
     def h18(plan: Plan, today: int) -> list[str]:
-        found = check(scenario, plan, done=log_of(plan, day(today)), today=day(today))
+        found = check(scenario, plan, done=as_planned(plan, day(today)), today=day(today))
         return safety(found, "H18")
 
     no_rest = race_week_plan(scenario, rest=None)
@@ -750,7 +738,7 @@ def test_h18_quiet_day_session_on_a_logged_day_is_history() -> None:
         "2027-01-07: demanding session road_tempo 3 day(s) before the race (race_quiet_days 4)"
     )
     for today, expected in ((4, []), (3, [message])):
-        found = check(scenario, plan, done=log_of(plan, day(today)), today=day(today))
+        found = check(scenario, plan, done=as_planned(plan, day(today)), today=day(today))
         assert safety(found, "H18") == expected
 
 
@@ -768,9 +756,9 @@ def test_day_scoped_item_on_a_logged_day_is_not_reported() -> None:
     fresh = check(scenario, plan)
     assert safety(fresh, "H02")
     assert safety(fresh, "H03")
-    replanned = check(scenario, plan, done=log_of(plan, day(THU)), today=day(THU))
+    replanned = check(scenario, plan, done=as_planned(plan, day(THU)), today=day(THU))
     assert safety(replanned, "H02") == safety(replanned, "H03") == []
-    on_today = check(scenario, plan, done=log_of(plan, day(1)), today=day(1))
+    on_today = check(scenario, plan, done=as_planned(plan, day(1)), today=day(1))
     assert safety(on_today, "H02")
     assert safety(on_today, "H03")
 
@@ -785,7 +773,7 @@ def test_split_week_recipes_are_soft_under_strict() -> None:
     sessions = [s for s in clean_weeks(1, 2) if s[1] != "strength_mobility"]
     plan = build(scenario, sessions)
     today = day(THU)
-    log = log_of(plan, today)
+    log = as_planned(plan, today)
 
     def h22(plan: Plan, **replan: Any) -> list[tuple[int | None, bool, str]]:
         found = check(scenario, plan, **replan)
@@ -816,7 +804,7 @@ def test_no_split_week_when_today_starts_a_week() -> None:
     today = day(7)
     assert split_week(scenario, today) is None
     assert split_week(scenario, day(8)) == scenario.calendar[1]
-    log = log_of(plan, today)
+    log = as_planned(plan, today)
     assert broken_by_log(scenario, plan, log, today) == []
     assert [v.week for v in check(scenario, plan) if v.rule == "H09"] == [1, 2, 2]
     replanned = check(scenario, plan, done=log, today=today)
@@ -832,7 +820,7 @@ def test_weeks_after_the_split_week_are_judged_as_usual() -> None:
     more = ((11, "trail_loaded", 120),)
     plan = with_recipes_listed(scenario, build(scenario, loaded, shifted(loaded, 7), more))
     today = day(THU)
-    log = log_of(plan, today)
+    log = as_planned(plan, today)
     broken = broken_by_log(scenario, plan, log, today)
     assert [(v.rule, v.week) for v in broken if v.rule == "H09"] == [("H09", 1)]
     listed = listing(plan, broken, ShortfallType.BROKEN_BY_LOG)
@@ -846,7 +834,7 @@ def test_broken_by_log_defaults_today_like_check() -> None:
     """Without ``today``: the plan's ``replanned_from``, else the day after the log."""
     row = ROWS["H09 load"]
     plan = row.plan(row.past, row.quiet)
-    log = log_of(plan, day(THU))
+    log = as_planned(plan, day(THU))
     expected = [v.message for v in row.broken(plan)]
     assert [v.message for v in broken_by_log(row.scenario, plan, log)] == expected
     replanned = plan.model_copy(update={"replanned_from": day(THU)})
@@ -878,7 +866,7 @@ def write_case(tmp_path: Path, plan: Plan, today: dt.date) -> tuple[str, str, st
     log_file.write_text(
         "".join(
             f"- {{date: {e.date}, kind: {e.kind}, minutes: {e.minutes}, rpe: {e.rpe}}}\n"
-            for e in log_of(plan, today).entries
+            for e in as_planned(plan, today).entries
         )
     )
     return str(scenario_file), str(plan_file), str(log_file)
