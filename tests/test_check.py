@@ -834,11 +834,34 @@ def waiver_plan(scenario: Scenario) -> Plan:
 
 
 def test_h15_phase_scope_band() -> None:
-    """Beginner, scope phase: the build phase's road share 90/90 = 1.0 > 0.55."""
-    scenario = waiver_scenario(trail=True)
+    """Beginner, scope phase, two build weeks of waiver_plan's sessions: the phase's road
+    share (90 + 90)/(90 + 90) = 1.0 > 0.55, one breach named by the phase and its weeks."""
+    one_week = waiver_scenario(trail=True)
+    scenario = make_scenario(
+        {
+            "weeks": 2,
+            "phases": ["build", "build"],
+            "athlete": one_week.athlete.model_dump(mode="json"),
+            "rules": {"sessions_per_week": [2, 4], "min_hikes_per_week": 0},
+        }
+    )
     assert waived_weeks(scenario) == {}
+    builder = PlanBuilder(scenario)
+    for tue, thu, sat in ((TUE1, THU1, SAT1), (TUE2, THU2, SAT2)):
+        builder.add(tue, "road_easy", 30).add(thu, "strength_mobility", 30).add(
+            sat, "road_long", 60
+        )
+    (violation,) = only(check(scenario, builder.build()), "H15")
+    assert "phase build (weeks 1, 2)" in violation.message
+    assert "180/180 = 1.000" in violation.message
+
+
+def test_h15_phase_scope_of_one_week_reads_as_the_week() -> None:
+    """A phase measured in one week is that week's share (a re-plan can waive a week, not a
+    phase): the build week's road share 90/90 = 1.0 > 0.55, named by its week."""
+    scenario = waiver_scenario(trail=True)
     (violation,) = only(check(scenario, waiver_plan(scenario)), "H15")
-    assert "phase build" in violation.message
+    assert violation.message.startswith("week 1 (build): road share 90/90 = 1.000")
 
 
 def test_h15_waiver_must_be_listed() -> None:
