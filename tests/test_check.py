@@ -1418,6 +1418,24 @@ def test_soft_recipe_miss_must_be_listed() -> None:
     assert rules_of(check(scenario, with_shortfalls(plan, ("H05", 2), ("H07", 1)))) == {"H05"}
 
 
+@pytest.mark.parametrize(("phase", "missed"), [("peak", []), ("build", [1])])
+def test_h05_minimum_counts_a_peak_weeks_simulation_session(phase: str, missed: list[int]) -> None:
+    """Week 1 without a hard session but with a night run (simulation, moderate) on fri: in
+    a peak week it stands in for H05's one hard session, in a build week it does not."""
+    scenario = make_scenario(phases=[phase, phase])
+    plan = (
+        clean_builder(scenario)
+        .clear(TUE1)
+        .add(TUE1, "road_easy", 45)
+        .clear(FRI1)
+        .add(FRI1, "trail_night", 75)
+        .build()
+    )
+    h05 = [v for v in check(scenario, plan) if v.rule == "H05"]
+    assert [v.week for v in h05] == missed
+    assert all("hard sessions < hard_sessions lo 1" in v.message for v in h05)
+
+
 def test_strict_recipe_miss_is_a_violation_even_if_listed() -> None:
     scenario = strict()
     plan = with_shortfalls(no_hard_week_1(scenario), ("H05", 1))

@@ -348,6 +348,42 @@ def test_h05_recovery_week_allows_one_hard_session() -> None:
     assert missed(plan) == {("H05", 2)}
 
 
+def simulation_week(phase: str, pinned_kind: str) -> Scenario:
+    """One intermediate week (hard sessions [1, 2]) under strict recipes: thu pm 60 holds a
+    pinned trail session, sat am 120 is the only other slot and must hold the week's long
+    session (H14's recipe), so no day is left for a hard one."""
+    pin = {"date": day(THU).isoformat(), "slot": "pm", "kind": pinned_kind, "minutes": 60}
+    return probe(
+        athlete={"level": "intermediate", "long_minutes": 90},
+        availability={"thu": {"pm": 60}, "sat": {"am": 120}},
+        terrain={"road": "all", "trail": ["thu", "sat"]},
+        phases=[phase],
+        pinned=[pin],
+        rules={"sessions_per_week": [2, 4], "hard_sessions": [1, 2], "recipes": "strict"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("phase", "pinned_kind", "feasible"),
+    [("peak", "trail_night", True), ("peak", "trail_easy", False), ("build", "trail_night", False)],
+)
+def test_h05_a_peak_weeks_simulation_session_counts_toward_the_minimum(
+    phase: str, pinned_kind: str, feasible: bool
+) -> None:
+    """H05 wants 1 hard session and neither day can hold one. In a peak week the pinned
+    night run (a simulation kind, moderate) counts toward that minimum: feasible, with the
+    night run and the long session the week's two sessions. An easy trail run counts for
+    nothing, and in a build week neither does the night run: strict is infeasible."""
+    scenario = simulation_week(phase, pinned_kind)
+    if not feasible:
+        assert_infeasible(scenario)
+        return
+    plan = solved(scenario)
+    assert week(plan, 1).hard_sessions == 0
+    assert [s.kind for s in sessions_on(plan, THU)] == ["trail_night"]
+    assert [s.long for s in sessions_on(plan, SAT)] == [True]
+
+
 # ----- H06 back-to-back ---------------------------------------------------------------
 
 

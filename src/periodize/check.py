@@ -559,11 +559,14 @@ def check_h05_hard_sessions(facts: Facts) -> list[Violation]:
         hi = min(band.hi, 1) if w.week.recovery else band.hi
         if w.hard_sessions > hi:
             found.append(_h05_cap_breach(w, hi))
-        if w.week.full and w.hard_sessions < band.lo:
-            found += facts.recipe(
-                "H05", w.index, f"{w.hard_sessions} hard sessions < hard_sessions lo {band.lo}"
-            )
-        elif facts.level is not Level.BEGINNER and w.week.taper and w.hard_sessions < 1:
+        # The recipe's count: in a peak week a simulation session that is not hard counts.
+        quality, what = w.hard_sessions, "hard sessions"
+        if w.week.phase is Phase.PEAK:
+            quality += sum(1 for _, s in w.training if s.simulation and not s.hard)
+            what = "hard or simulation sessions"
+        if w.week.full and quality < band.lo:
+            found += facts.recipe("H05", w.index, f"{quality} {what} < hard_sessions lo {band.lo}")
+        elif facts.level is not Level.BEGINNER and w.week.taper and quality < 1:
             found += facts.recipe("H05", w.index, "no hard session in a taper week (wants 1)")
     return found
 

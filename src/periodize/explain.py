@@ -343,6 +343,7 @@ def _h17_recipe_text(scenario: Scenario, week: Week | None) -> str:
 def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
     rules = scenario.resolved_rules
     recovery = week is not None and week.recovery
+    peak = week is not None and week.phase is Phase.PEAK
     texts: dict[tuple[str, bool], Callable[[], str]] = {
         ("H03", False): lambda: (
             f"H03 allows one session per slot, {rules.max_doubles_per_week} doubles a week, and "
@@ -354,7 +355,10 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
             f"{min(1, rules.hard_sessions.hi) if recovery else rules.hard_sessions.hi} "
             "hard sessions (the race counts as one)"
         ),
-        ("H05", True): lambda: f"H05 wants at least {rules.hard_sessions.lo} hard sessions",
+        ("H05", True): lambda: (
+            f"H05 wants at least {rules.hard_sessions.lo} hard sessions"
+            + (" (a simulation session counts in a peak week)" if peak else "")
+        ),
         ("H06", False): lambda: "H06 forbids demanding sessions on consecutive days",
         ("H07", False): lambda: f"H07 allows at most {rules.sessions_per_week.hi} sessions",
         ("H07", True): lambda: (

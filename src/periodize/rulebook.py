@@ -82,7 +82,9 @@ _RULES = (
         "No more hard sessions a week than the upper end of `hard_sessions`, and one at most "
         "in a recovery week. As a recipe, each full week holds at least the lower end, and "
         "intermediate and advanced athletes keep one hard session in every taper week: "
-        "intensity stays while volume falls.",
+        "intensity stays while volume falls. In a peak week a simulation session (a night "
+        "or loaded run) counts toward that lower end, never toward the upper one: "
+        "race-specific work is the peak's quality session.",
         "trail-road (one or two hard sessions a week); Bosquet et al. 2007 (keep intensity "
         "in the taper)",
         ("hard_sessions",),

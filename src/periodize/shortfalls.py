@@ -153,7 +153,7 @@ def calendar_fact(scenario: Scenario, rule: str, week: Week) -> str | None:
         ]
         return "; ".join(missing) or None
     counted: dict[str, tuple[str, KindTest, int]] = {
-        "H05": ("a hard session", lambda k: k.hard, _h05_need(scenario, week)),
+        "H05": _h05_counted(scenario, week),
         "H08": ("a hike", lambda k: k.is_hike, _h08_need(scenario, week)),
         "H14": ("a long session", lambda k: k.long, 1),
         "H22": ("a strength session", lambda k: k.is_strength, rules.min_strength_per_week),
@@ -162,6 +162,17 @@ def calendar_fact(scenario: Scenario, rule: str, week: Week) -> str | None:
         label, test, need = counted[rule]
         return _no_room(scenario, week, test, label, need)
     return None
+
+
+def _h05_counted(scenario: Scenario, week: Week) -> tuple[str, KindTest, int]:
+    """H05's recipe item: a hard session, or in a peak week a simulation session too."""
+    if week.phase is Phase.PEAK:
+        return (
+            "a hard or simulation session",
+            lambda k: k.hard or k.simulation,
+            _h05_need(scenario, week),
+        )
+    return ("a hard session", lambda k: k.hard, _h05_need(scenario, week))
 
 
 def _h05_need(scenario: Scenario, week: Week) -> int:

@@ -87,6 +87,8 @@ def recipe_misses(frame: WeekFrame, placed: Sequence[Placed]) -> int:
     kinds = [p.kind for p in placed]
     minutes = sum(p.minutes for p in placed)
     hard = sum(1 for k in kinds if k.hard) + (1 if week.is_race_week else 0)
+    if week.phase is Phase.PEAK:  # H05's recipe counts a peak week's simulation sessions
+        hard += sum(1 for k in kinds if k.simulation and not k.hard)
     misses = [
         not lower_bounds_met(frame, placed),
         _h16_misses(frame, placed),

@@ -28,7 +28,9 @@ def _count(candidates: list[Candidate]) -> Expr:
 
 def h05_hard_minimum(ctx: ModelContext) -> None:
     """H05 (recipe): at least the lower end of ``hard_sessions`` per full week; for
-    intermediate and advanced athletes at least one in each taper week (race counts)."""
+    intermediate and advanced athletes at least one in each taper week (race counts). In a
+    peak week a simulation session counts toward the minimum too (never toward the cap):
+    race-specific quality stands in for intervals (docs/rules-interpretation.md)."""
     keeps_intensity = ctx.scenario.athlete.level is not Level.BEGINNER
     for week in ctx.calendar:
         need = ctx.rules.hard_sessions.lo if week.full else 0
@@ -38,7 +40,15 @@ def h05_hard_minimum(ctx: ModelContext) -> None:
             continue
         guard = ctx.guards.for_recipe("H05", week.index)
         hard = ctx.weeks[week.index].hard_sessions + race_hard_count(ctx, week)
+        if week.phase is Phase.PEAK:
+            stand_ins = [c for c in ctx.by_week[week.index] if _stands_in_for_hard(c)]
+            hard = hard + _count(stand_ins)
         enforce(ctx.model.add(hard >= need), guard)
+
+
+def _stands_in_for_hard(candidate: Candidate) -> bool:
+    """A simulation session that is not itself hard: in a peak week H05's minimum counts it."""
+    return candidate.kind.simulation and not candidate.kind.hard
 
 
 def h07_sessions_minimum(ctx: ModelContext) -> None:
