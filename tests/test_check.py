@@ -1079,12 +1079,23 @@ def test_h17_taper_cap() -> None:
 
 
 def test_h17_recipe_prorated_lower_end() -> None:
-    """Week 2 wed road_easy 60 -> 30: 90 min < 0.40 x 315 x 6/7 = 108 (hard 18 <= 0.20 x
-    90 = 18)."""
+    """Week 2 wed road_easy 60 -> 30: 90 min, short of 0.40 x 315 x 6/7 = 108 by a whole
+    15-minute grid step or more (90 + 15 <= 108; hard 18 <= 0.20 x 90 = 18)."""
     scenario = race_scenario(strict_recipes=True)
     plan = race_builder(scenario).clear(WED2).add(WED2, "road_easy", 30).build()
     (violation,) = only(check(scenario, plan), "H17")
     assert violation.recipe
+    assert violation.message == (
+        "week 2: taper minutes 90 < 0.40 x 315 x 6/7 = 108 by a 15-minute grid step or more"
+    )
+
+
+def test_h17_recipe_is_met_to_the_grid_step_below() -> None:
+    """Week 2 wed road_easy 60 -> 45: 105 min < 108, but 105 + 15 > 108: the nearest sum on
+    the 15-minute grid below the floor meets it (docs/rules-interpretation.md, H17)."""
+    scenario = race_scenario(strict_recipes=True)
+    plan = race_builder(scenario).clear(WED2).add(WED2, "road_easy", 45).build()
+    assert [v for v in check(scenario, plan) if v.rule == "H17"] == []
 
 
 RACE3 = 19  # sat 2027-01-23: the race week of a 3-week plan is mon-sat, 6 days

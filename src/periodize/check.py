@@ -1242,8 +1242,8 @@ def check_h17_taper(facts: Facts) -> list[Violation]:
     """H17: each taper week's minutes ``10000 m <= bp(hi) Mx``, Mx the highest weekly
     minutes before the taper (baseline ``weekly_minutes`` if none); from the second taper
     week on, minutes per day no higher than the taper week before: ``m_w x days_(w-1) <=
-    m_(w-1) x days_w`` (race week's days: those before race day); recipe ``7 x 10000 m >=
-    bp(lo) x Mx x days``."""
+    m_(w-1) x days_w`` (race week's days: those before race day); recipe ``7 x 10000 (m +
+    grid) > bp(lo) x Mx x days`` (short of the prorated floor by less than a grid step)."""
     band = facts.rules.taper_volume
     taper = [w for w in facts.weeks if w.week.taper]
     if not taper:
@@ -1267,12 +1267,15 @@ def check_h17_taper(facts: Facts) -> list[Violation]:
                     frozen="nothing more this week adds minutes",
                 )
             )
-        if 7 * BP * w.minutes < bp(band.lo) * peak * w.week.days:
+        # the recipe: within one grid step of the prorated floor (m + grid > floor)
+        grid = facts.rules.grid_minutes
+        if 7 * BP * (w.minutes + grid) <= bp(band.lo) * peak * w.week.days:
             low = bp(band.lo) * peak * w.week.days / (7 * BP)
             found += facts.recipe(
                 "H17",
                 w.index,
-                f"taper minutes {w.minutes} < {_f(band.lo)} x {peak} x {w.week.days}/7 = {_n(low)}",
+                f"taper minutes {w.minutes} < {_f(band.lo)} x {peak} x {w.week.days}/7 = {_n(low)} "
+                f"by a {grid}-minute grid step or more",
             )
     for previous, w in itertools.pairwise(taper):
         days_before, days = _training_days(previous.week), _training_days(w.week)

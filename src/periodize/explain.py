@@ -332,10 +332,12 @@ def _h17_recipe_text(scenario: Scenario, week: Week | None) -> str:
     first = next((w.index for w in scenario.calendar if w.taper), 0)
     if week is not None and first == 1:
         reference = scenario.athlete.weekly_minutes
-        need = math.ceil(share * reference * week.days / 7)
+        floor = share * reference * week.days / 7
+        need = max(0, math.floor(floor) - rules.grid_minutes + 1)
         return (
             f"H17 wants {need} min in this taper week ({share:g} x the baseline {reference} "
-            f"min x {week.days}/7 days)"
+            f"min x {week.days}/7 days = {floor:.1f}, less one {rules.grid_minutes}-minute grid "
+            "step)"
         )
     return f"H17 wants taper weeks at {share:.0%} of the highest week before the taper"
 

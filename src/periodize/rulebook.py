@@ -220,8 +220,8 @@ _RULES = (
         "safety and recipe",
         "In the last `taper_weeks` weeks, minutes drop to at most the upper end of "
         "`taper_volume` times your biggest week before the taper, and keep falling into race "
-        "week; as a recipe they stay at least at the lower end, so you arrive fresh but not "
-        "stale.",
+        "week; as a recipe they stay at least at the lower end (to the nearest step of the "
+        "duration grid below it), so you arrive fresh but not stale.",
         "Bosquet et al. 2007",
         ("taper_weeks", "taper_volume"),
     ),

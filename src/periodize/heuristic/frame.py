@@ -450,6 +450,13 @@ def _training_days(week: Week) -> int:
     return week.days - 1 if week.is_race_week else week.days
 
 
+def _taper_least(share: float, grid: int, peak: int, week: Week) -> int:
+    """H17's recipe: the least minutes of taper ``week``, short of ``share`` x ``peak``
+    prorated by its days by less than one grid step."""
+    floor = bp(share) * peak * week.days // (7 * BP)
+    return max(0, floor - grid + 1)
+
+
 @dataclass(frozen=True)
 class Limits:
     """A week's caps on its minutes and load, each with the rule that sets it (the
@@ -493,7 +500,14 @@ def volume_limits(frame: WeekFrame) -> Limits:
     if week.taper:
         peak = frame.pre_taper_most()
         minutes.append((bp(rules.taper_volume.hi) * peak // BP, "H17"))
-        least_minutes = -(-bp(rules.taper_volume.lo) * peak * week.days // (7 * BP))
+        least_minutes = _taper_least(rules.taper_volume.lo, rules.grid_minutes, peak, week)
+        after = frame.scenario.calendar[i] if i < len(frame.scenario.calendar) else None
+        if after is not None and after.taper:
+            # enough that the next taper week, whose minutes a day may not rise above this
+            # week's, can still meet its own least
+            need = _taper_least(rules.taper_volume.lo, rules.grid_minutes, peak, after)
+            days, days_after = _training_days(week), _training_days(after)
+            least_minutes = max(least_minutes, -(-need * days // days_after))
         before = frame.scenario.calendar[i - 2] if i > 1 else None
         if before is not None and before.taper:
             # H17: volume only falls into race week (minutes per training day)

@@ -135,8 +135,24 @@ def _hard_roles(frame: WeekFrame) -> list[Role]:
         first = (trail_hard, road_hard, _any_hard)
     later: tuple[KindTest, ...] = (trail_hard, road_hard, _any_hard)
     count = hard_count(frame)
-    wanted = fewer_than(_any_hard, count)  # pinned hard sessions count
+    # pinned hard sessions count, and in a peak week a simulation session (H05's recipe)
+    counted = _hard_or_simulation if frame.week.phase is Phase.PEAK else _any_hard
+    wanted = fewer_than(counted, count)
     return [Role("hard", first if i == 0 else later, wanted=wanted) for i in range(count)]
+
+
+def _hard_or_simulation(k: SessionKind) -> bool:
+    return k.hard or k.simulation
+
+
+def _simulation_roles(frame: WeekFrame) -> list[Role]:
+    """A trail peak's simulation (H16), in the first full non-recovery peak week the phase
+    lacks one. It comes before the hard sessions: it counts as one of them (H05)."""
+    week = frame.week
+    trail_peak = week.phase is Phase.PEAK and frame.facts.race_kind is RaceKind.TRAIL
+    if trail_peak and week.full and not week.recovery and not frame.history.simulated:
+        return [Role("simulation", (_simulation,))]
+    return []
 
 
 def _hike_roles(frame: WeekFrame) -> list[Role]:
@@ -167,7 +183,7 @@ def _road_run(k: SessionKind) -> bool:
 
 def _phase_roles(frame: WeekFrame) -> list[Role]:
     """H16's items for intermediate and advanced athletes (each only while the week lacks
-    it), and a trail peak's simulation."""
+    it); a trail peak's simulation is `_simulation_roles`."""
     week, level = frame.week, frame.facts.level
     roles: list[Role] = []
     detailed = level is not Level.BEGINNER and week.full and not week.recovery
@@ -182,9 +198,6 @@ def _phase_roles(frame: WeekFrame) -> list[Role]:
             roles.append(Role("cross", (_cross,), 0.8, double_ok=True, wanted=cross))
         easy = fewer_than(lambda k: k.is_easy, 1)
         roles.append(Role("easy", (trail_easy, road_easy, _easy_any), wanted=easy))
-    trail_peak = week.phase is Phase.PEAK and frame.facts.race_kind is RaceKind.TRAIL
-    if trail_peak and week.full and not week.recovery and not frame.history.simulated:
-        roles.append(Role("simulation", (_simulation,)))
     return roles
 
 
@@ -216,6 +229,7 @@ def week_roles(frame: WeekFrame) -> list[Role]:
         roles.append(Role("long", long_tests(frame), LONG_WEIGHT))
     # H13: as many easy runs as runs that are not easy, where the week has room
     hard = [
+        *_simulation_roles(frame),
         *_hard_roles(frame),
         *[Role("easy", (road_easy, trail_easy), wanted=_short_of_easy_runs)] * 2,
     ]

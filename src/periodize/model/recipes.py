@@ -235,14 +235,17 @@ def _h16_simulation(ctx: ModelContext) -> None:
 
 def h17_taper_minimum(ctx: ModelContext, peak: Expr) -> None:
     """H17 (recipe): each taper week's minutes at least the lower end of ``taper_volume``
-    x the highest weekly minutes before the taper, prorated by the week's days."""
-    floor = bp(ctx.rules.taper_volume.lo)
+    x the highest weekly minutes before the taper, prorated by the week's days, less
+    anything under one step of the duration grid: ``m + grid > floor``, so that a floor of
+    154.3 asks for 150 on a 15-minute grid (else H17's falling cap can leave no sum of
+    sessions between the two; docs/rules-interpretation.md)."""
+    floor, grid = bp(ctx.rules.taper_volume.lo), ctx.rules.grid_minutes
     for week in ctx.calendar:
         if not week.taper:
             continue
         guard = ctx.guards.for_recipe("H17", week.index)
         minutes = ctx.weeks[week.index].minutes
-        enforce(ctx.model.add(7 * BP * minutes >= floor * week.days * peak), guard)
+        enforce(ctx.model.add(7 * BP * (minutes + grid) >= floor * week.days * peak + 1), guard)
 
 
 def h22_strength(ctx: ModelContext) -> None:
