@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from garmin_fit_sdk import Decoder, Stream
 
 from conftest import CliResult
 from periodize.loading import load_plan
+
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
 
 SCENARIO = """\
 name: Batch workouts

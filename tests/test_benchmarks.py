@@ -4,21 +4,22 @@ generator (same seed, same files; the committed files are the generator's)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import benchmarks.__main__ as runner
 import pytest
 import yaml
-from benchmarks import instances, report, week_bounds
+from benchmarks import coach_reading, instances, report, week_bounds
 from benchmarks.__main__ import heuristic_objective, main
 
 from conftest import ROOT
-from periodize import load_scenario, solve
-from periodize.heuristic import greedy_sessions
+from periodize import check, load_scenario, solve
+from periodize.heuristic import greedy_plan, greedy_sessions
 from periodize.loading import scenario_from_text, validate_data
 from periodize.scenario import Scenario
 from periodize.solve import Progress, SolveOptions
-from periodize.vocabulary import Slot
+from periodize.vocabulary import Modality, Phase, Slot
 
 
 def _events() -> list[Progress]:
@@ -295,3 +296,43 @@ def test_weekly_bounds_stay_below_the_plan_and_compose_a_plan() -> None:
     for bound, sessions in bounds:
         assert sessions
         assert {day // 7 + 1 for day, _ in sessions} == {bound.week}
+
+
+def test_coach_reading_of_a_written_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The half marathon's greedy plan, written as JSON and read with ``--plans``: the row
+    holds the checker's count and the longest counting session before the taper, worked
+    out here from the plan's own days (runs count before a road race)."""
+    path = ROOT / "scenarios" / "half-marathon-8-weeks.yaml"
+    scenario = load_scenario(path)
+    plan = greedy_plan(scenario)
+    (tmp_path / f"{path.stem}.json").write_text(plan.to_json(), encoding="utf-8")
+    assert coach_reading.main(["--plans", str(tmp_path), str(path)]) == 0
+    header, _, row = capsys.readouterr().out.splitlines()
+    assert header == coach_reading.HEADER
+    cells = row.split(" | ")
+    assert cells[:4] == [
+        path.stem,
+        "feasible",
+        str(len(check(scenario, plan))),
+        str(len(plan.shortfalls)),
+    ]
+    taper = {w.index for w in scenario.calendar if w.phase is Phase.TAPER}
+    week_of = {d: w.index for w in scenario.calendar for d in w.dates()}
+    longest = max(
+        s.minutes
+        for day in plan.days
+        if week_of[day.date] not in taper
+        for s in day.sessions
+        if s.modality is Modality.RUN
+    )
+    assert cells[4].startswith(f"{longest}/")
+
+
+def test_coach_reading_flags_a_long_session_below_the_contracts_share() -> None:
+    """A reading whose longest session is 80 % of what was reachable is marked low; 85 %
+    is not."""
+    reading = coach_reading.Reading("x", "feasible", 0, 0, 80, 100, 300, 240, 320, (), (), ())
+    assert "(80%) **low**" in reading.row()
+    assert "**low**" not in dataclasses.replace(reading, longest=85).row()

@@ -158,6 +158,7 @@ def _sessions_of(plan: Plan) -> list[tuple[dt.date, str, str, int]]:
     return [(date, s.slot.value, s.kind, s.minutes) for date, s in plan.sessions()]
 
 
+@pytest.mark.slow
 def test_a_newcomers_first_hour(run_cli: RunCli, tmp_path: Path) -> None:
     """From a shipped example to one's own scenario, a solved plan, and the same plan as
     Markdown, calendar and HTML: every view shows exactly the plan JSON's sessions."""

@@ -38,6 +38,8 @@ from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 from processes import children, still_running
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 RunCli = Callable[..., CliResult]
 
 HALF = SCENARIOS / "half-marathon-8-weeks.yaml"

@@ -30,6 +30,8 @@ from periodize.service.settings import ServiceSettings
 from processes import children, still_running
 from service_server import RunningServer, serve, wait_until_up
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 KEY = "hardening-key-51c0"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 JSON = {**AUTH, "Content-Type": "application/json"}

@@ -20,6 +20,8 @@ from periodize.plan import Plan
 from periodize.scenario import Scenario
 from plan_builder import PlanBuilder, day, make_scenario
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 RACE_DAY = day(27)  # Sunday of week 4
 
 

@@ -720,6 +720,7 @@ def test_h16_strict_without_trail_is_infeasible() -> None:
     assert_infeasible(h16_scenario({"road": "all", "bike": "all"}, "strict"))
 
 
+@pytest.mark.slow
 def test_h16_soft_without_trail_is_a_shortfall() -> None:
     plan = solved(h16_scenario({"road": "all", "bike": "all"}, "soft"), 3.0)
     assert missed(plan) == {("H16", 1)}

@@ -26,6 +26,8 @@ from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 from test_conflicts import assert_explained
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 OPTIONS = SolveOptions(time_limit_s=3.0, deterministic=True)
 
 SCENARIO: dict[str, Any] = {

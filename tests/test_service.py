@@ -31,6 +31,8 @@ from periodize.service.settings import API_KEY_ENV, ServiceSettings, read_api_ke
 from processes import children, is_running
 from service_server import RunningServer, serve, wait_until_up
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 KEY = "test-key-3f9a1c"
 JSON = {"Content-Type": "application/json"}
 FUZZ_EXAMPLES = 10

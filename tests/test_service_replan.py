@@ -29,6 +29,8 @@ from test_conflicts import assert_explained
 from test_replan import SCENARIO as REPLAN_SCENARIO
 from test_replan import TODAY
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 KEY = "replan-key-7c21"
 SOLVE_S = 2.0
 SCENARIO: dict[str, Any] = {**REPLAN_SCENARIO, "name": "service replan"}

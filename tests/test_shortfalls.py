@@ -19,6 +19,8 @@ from periodize.scenario import Scenario
 from periodize.solve import SolveOptions, solve
 from periodize.vocabulary import WEEKDAYS
 
+pytestmark = pytest.mark.slow  # solves, servers or processes: `make test-fast` skips the module
+
 OPTIONS = SolveOptions(time_limit_s=3.0, deterministic=True)
 
 NEEDS = re.compile(

@@ -314,6 +314,7 @@ return {width: box.width, height: box.height, marks: marks};
 """
 
 
+@pytest.mark.slow
 def test_html_in_a_browser(browser: Any, scenario: Scenario, plan: Plan, tmp_path: Path) -> None:
     page = tmp_path / "plan.html"
     page.write_text(html.render(scenario, plan, coach=True), encoding="utf-8")

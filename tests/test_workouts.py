@@ -141,6 +141,7 @@ templates = st.lists(
 ).filter(lambda parts: any(isinstance(p, StepSpec) for p in parts))
 
 
+@pytest.mark.slow
 @settings(max_examples=500)
 @given(templates, st.integers(1, 1440))
 def test_any_template_fits_any_session_exactly(
