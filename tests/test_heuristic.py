@@ -130,6 +130,7 @@ def test_heuristic_does_not_import_the_model() -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=25)
 @given(scenarios(max_weeks=8))
 def test_greedy_plan_structure_on_generated_scenarios(scenario: Scenario) -> None:
@@ -141,6 +142,7 @@ def test_greedy_plan_structure_on_generated_scenarios(scenario: Scenario) -> Non
     assert not broken & {"H01", "H02", "H19", "PLAN"}
 
 
+@pytest.mark.slow
 @settings(max_examples=25)
 @given(scenarios(max_weeks=8, with_pins=False))
 def test_greedy_plan_keeps_the_day_rules_on_generated_scenarios(scenario: Scenario) -> None:

@@ -656,6 +656,7 @@ def test_h14_longest_run_grows_from_long_minutes() -> None:
 # ----- H15 terrain bands --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_h15_band_per_week() -> None:
     """Bands [0.5, 0.5] in base and build, per week: every week with run minutes has as
     many road minutes as trail minutes."""
@@ -701,6 +702,7 @@ def h16_scenario(terrain: dict[str, Any], recipes: str) -> Scenario:
     )
 
 
+@pytest.mark.slow
 def test_h16_base_and_build_recipes() -> None:
     """Strict: base holds a trail session and 2 road runs; build a long session, a hard road
     run, an easy session and a cross-training session."""
@@ -922,6 +924,7 @@ def test_h16_hill_session_every_build_and_peak_week() -> None:
         )
 
 
+@pytest.mark.slow
 def test_h16_hill_session_without_hills_is_a_calendar_shortfall() -> None:
     """No hills and no trail (so no climbing hike): the hill item cannot be placed in any
     build or peak week; each is one H16 miss, explained by the calendar."""
