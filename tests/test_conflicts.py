@@ -30,7 +30,7 @@ from periodize.explain import (
     shrink,
 )
 from periodize.model.build import build_model
-from periodize.model.guards import GuardMode
+from periodize.model.guards import GuardKey, GuardMode
 from periodize.model.variables import History
 from periodize.plan import Conflict, Status
 from periodize.scenario import Scenario
@@ -150,3 +150,27 @@ def test_infeasible_conflicts_are_explain_s_when_it_finds_a_set(too_few_slots: S
 
     assert explanation is not None
     assert infeasible_conflicts(too_few_slots, time_limit_s=10) == explanation.conflicts
+
+
+@pytest.mark.parametrize(
+    ("rule", "recipe", "phases", "words"),
+    [
+        ("H17", False, ["peak", "taper"], "minutes per day fall from one taper week"),
+        ("H05", True, ["peak", "peak"], "a simulation session counts in a peak week"),
+    ],
+)
+def test_a_rules_words_name_what_binds(
+    rule: str, recipe: bool, phases: list[str], words: str
+) -> None:
+    """The words of a conflict member say what the rule holds in that week: H17 its
+    falling volume beside the cap (a race week's shortfall once named only the cap), H05's
+    recipe in a peak week that a simulation session counts; in a build week it does not
+    say so."""
+    scenario = Scenario.model_validate({**BASE_SCENARIO, "weeks": 2, "phases": phases})
+    conflict = explain_module.conflict_of(scenario, GuardKey(rule, 2, recipe=recipe))
+    assert conflict.rules == (rule,)
+    assert words in conflict.message
+    if rule == "H05":
+        build = Scenario.model_validate({**BASE_SCENARIO, "weeks": 2, "phases": ["build"] * 2})
+        other = explain_module.conflict_of(build, GuardKey(rule, 2, recipe=True))
+        assert "simulation" not in other.message

@@ -416,7 +416,8 @@ def _rule_text(scenario: Scenario, key: GuardKey, week: Week | None) -> str:
             f"{_terrain_days(scenario, Terrain.HILLS)})"
         ),
         ("H17", False): lambda: (
-            f"H17 caps taper weeks at {rules.taper_volume.hi:.0%} of the highest week before"
+            f"H17 caps taper weeks at {rules.taper_volume.hi:.0%} of the highest week before "
+            "the taper, and minutes per day fall from one taper week to the next"
         ),
         ("H17", True): lambda: _h17_recipe_text(scenario, week),
         ("H18", False): lambda: (
