@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 
 from conftest import ROOT, SCENARIOS, shipped_scenario_paths
@@ -298,3 +299,20 @@ def test_night_run_only_in_the_evening() -> None:
     nights = [s for d in plan.days for s in d.sessions if s.kind == "trail_night"]
     assert nights
     assert all(s.slot is Slot.PM for s in nights)
+
+
+def test_a_race_on_the_first_day_of_race_week_leaves_it_no_training_day() -> None:
+    """The half marathon moved to Monday 2027-09-20 (two taper weeks, the second one day
+    long, race day only): its race week has no training day, so the first taper week keeps
+    no room for it (a division by its zero training days crashed the greedy planner), and
+    the plan keeps every safety rule."""
+    data = yaml.safe_load((SCENARIOS / "half-marathon-8-weeks.yaml").read_text("utf-8"))
+    race = dt.date(2027, 9, 20)
+    data["goal"]["race"]["date"] = race.isoformat()
+    scenario = Scenario.model_validate(data)
+    last = scenario.calendar[-1]
+    assert (last.taper, last.days, last.is_race_week) == (True, 1, True)
+    assert scenario.calendar[-2].taper
+    plan = greedy_plan(scenario)
+    assert [s.kind for d in plan.days if d.date == race for s in d.sessions] == ["race"]
+    assert [v for v in check(scenario, plan) if not v.recipe] == []

@@ -502,9 +502,10 @@ def volume_limits(frame: WeekFrame) -> Limits:
         minutes.append((bp(rules.taper_volume.hi) * peak // BP, "H17"))
         least_minutes = _taper_least(rules.taper_volume.lo, rules.grid_minutes, peak, week)
         after = frame.scenario.calendar[i] if i < len(frame.scenario.calendar) else None
-        if after is not None and after.taper:
+        if after is not None and after.taper and _training_days(after) > 0:
             # enough that the next taper week, whose minutes a day may not rise above this
-            # week's, can still meet its own least
+            # week's, can still meet its own least (a race week whose first day is race day
+            # has no training day: nothing to keep room for)
             need = _taper_least(rules.taper_volume.lo, rules.grid_minutes, peak, after)
             days, days_after = _training_days(week), _training_days(after)
             least_minutes = max(least_minutes, -(-need * days // days_after))
