@@ -39,9 +39,18 @@ SCENARIO: dict[str, Any] = {**REPLAN_SCENARIO, "name": "service replan"}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    """Two workers, one CP-SAT thread each, and an API key."""
+    """Two workers, one CP-SAT thread each, and an API key. A re-plan body (scenario, plan
+    and log: about 36 KB of YAML) takes about 0.25 s to parse on an idle machine, and
+    under the suite's load it passed the default 0.5 s parse limit once (413); this module
+    tests what a body means, so it gives the parser 5 s (test_hardening_service tests the
+    limit itself)."""
     settings = ServiceSettings(
-        workers=2, queue_size=8, solver_threads=1, default_time_limit_s=SOLVE_S, api_key=KEY
+        workers=2,
+        queue_size=8,
+        solver_threads=1,
+        default_time_limit_s=SOLVE_S,
+        api_key=KEY,
+        parse_time_s=5.0,
     )
     with serve(settings) as running:
         yield running
