@@ -35,7 +35,7 @@ from periodize.coaching import coach_summary
 from periodize.plan import Plan
 from periodize.scenario import Scenario
 from periodize.solve import SolveOptions
-from periodize.targets import long_targets, longest_counting_slot
+from periodize.targets import long_targets
 from periodize.vocabulary import Modality, Phase
 
 LONG_SHARE = 0.85
@@ -100,10 +100,7 @@ def read(name: str, scenario: Scenario, plan: Plan) -> Reading:
     """The coach's checks of ``plan`` (a plan with days or none)."""
     violations = len(check(scenario, plan)) if plan.has_plan else 0
     summary = coach_summary(scenario, plan)
-    targets = long_targets(scenario)
-    loading = [w for w in scenario.calendar if w.index in targets]
-    slot = max((longest_counting_slot(scenario, w) for w in loading), default=0)
-    reachable = min(max(targets.values(), default=0), slot)
+    reachable = min(max(long_targets(scenario).values(), default=0), summary.longest_slot)
     before = [w for w in summary.weeks if w.phase is not Phase.TAPER]
     demanding = tuple(
         f"{day.days_before} d: {s.kind}"
