@@ -553,6 +553,28 @@ ROWS: dict[str, Row] = {
         fine_future=((3, "trail_easy", 45),),
         fine="week 1 (base): road share 60/135 = 0.444 outside [0.65, 0.75]",
     ),
+    # H15 (scope phase): weeks 1 and 2 are one base phase, road share [0.65, 0.75]. Logged:
+    # trail 60, no road. Road runs on thu (45) and in week 2 (30) leave 75/135 = 0.56; road
+    # runs of 75 on thu and in week 2 make 150/210 = 0.71; a trail run in week 2 grows
+    # what the log broke (the rest of the phase, not only of the week, adds to it).
+    "H15 phase below band": Row(
+        "H15",
+        make_scenario(
+            athlete={"long_hike_minutes": 90},
+            phases=["base", "base"],
+            rules={"ratio_scope": "phase"},
+        ),
+        past=((0, "trail_easy", 60),),
+        quiet=((3, "road_easy", 45), (9, "road_easy", 30)),
+        repairs=((3, "road_easy", 75), (9, "road_easy", 75)),
+        grows=((3, "road_easy", 45), (10, "trail_easy", 45)),
+        held="week 1: the logged days already hold 0 road minutes of 60 run minutes over the "
+        "base phase, below H15's road share band [0.65, 0.75]; nothing more this phase adds "
+        "running off road",
+        fine_past=((0, "road_easy", 60), (1, "trail_easy", 30)),
+        fine_future=((10, "trail_easy", 45),),
+        fine="phase base (weeks 1, 2): road share 60/135 = 0.444 outside [0.65, 0.75]",
+    ),
     # H17 taper cap: trail 10K on sun 2027-02-07, weeks 4-5 taper; clean weeks 1-3 (330
     # min each): week 4 at most 0.60 x 330 = 198. Today thu of week 4 (24): ride 90, road
     # 60, hike 60 = 210.

@@ -194,3 +194,32 @@ def test_a_demanding_day_logged_yesterday_keeps_today_calm(probe: Scenario, plan
     thursday = again.days[3]
     assert not any(s.hard or s.long or s.demanding for s in thursday.sessions)
     assert check(probe, again, done=log, today=TODAY) == []
+
+
+@pytest.mark.slow
+def test_a_phase_share_the_rest_of_the_phase_cannot_repair_is_waived() -> None:
+    # H15 with ratio_scope phase (the beginner default): weeks 1 and 2 form one phase, its
+    # road share band [0.45, 0.55]. Logged Monday: 75 trail minutes (road share 0). One
+    # session a week (H07), so the rest of week 1 adds none; week 2's one run fits in 60
+    # morning minutes, and 60 road minutes make 60/135 = 0.44 < 0.45: the phase cannot be
+    # repaired. Waived, charged to week 1 (the phase's first week), and the rest of the
+    # phase adds no running off road.
+    data = copy.deepcopy(PROBE)
+    data["availability"] = {name: {"am": 60} for name in WEEKDAYS}
+    data["terrain"] = {"road": "all", "trail": "all"}
+    bands = data["rules"]["ratio_bands"]
+    data["rules"]["ratio_bands"] = {name: [0.45, 0.55] for name in bands}
+    data["rules"]["sessions_per_week"] = [1, 1]
+    data["phases"] = ["base", "base"]
+    scenario = Scenario.model_validate(data)
+    plan = solve(scenario, OPTIONS)
+    assert plan.has_plan
+    log = logged((0, "trail_easy", 75, 3))
+
+    again = replan(scenario, plan, log, TODAY, OPTIONS)
+
+    assert again.has_plan, again.conflicts
+    assert ("H15", 1) in waived(again)
+    later = [s for day in again.days[3:] for s in day.sessions if s.modality.value == "run"]
+    assert all(s.terrain.value == "road" for s in later)
+    assert check(scenario, again, done=log, today=TODAY) == []

@@ -1072,55 +1072,63 @@ def _share_text(measure: str, part: int, whole: int, band: Band) -> str:
 
 def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
     """H15: road (or trail) share of run minutes within the phase's band, per week or over
-    the phase's non-exempt weeks. Exempt: the race week, weeks without run minutes, waived
-    weeks; every waived week must be listed in ``plan.shortfalls`` as H15."""
+    the phase's non-exempt weeks. Exempt: the race week, waived weeks, and weeks (phases)
+    without run minutes; every waived week must be listed in ``plan.shortfalls`` as H15.
+
+    A phase's instance belongs to its first non-exempt week, whatever that week runs (a
+    re-plan judges it only when that week is not history, and the logged days of that week
+    are then the phase's logged part); a phase of one such week reads as that week."""
     waived = waived_weeks(facts.scenario)
     found: list[Violation] = []
     for index, reason in waived.items():
         if ("H15", index) not in facts.listed:
             found.append(_v("H15", f"{reason}; the waiver is not listed in shortfalls", index))
-    measured: list[tuple[WeekFacts, str, Band]] = []
+    groups: dict[object, list[tuple[WeekFacts, str, Band]]] = {}
     for w in facts.weeks:
         measure_band = _band(facts.scenario, w.week.phase)
-        if measure_band is None or w.week.is_race_week or not w.run_minutes or w.index in waived:
+        if measure_band is None or w.week.is_race_week or w.index in waived:
             continue
         measure, bounds = measure_band
-        measured.append((w, measure, bounds))
-
-    def part_of(w: WeekFacts, measure: str) -> int:
-        return w.road_minutes if measure == "road" else w.trail_minutes
-
-    def outside(part: int, whole: int, band: Band) -> bool:
-        return BP * part < bp(band.lo) * whole or BP * part > bp(band.hi) * whole
-
-    if facts.rules.ratio_scope is RatioScope.WEEK:
-        for w, measure, band in measured:
-            part = part_of(w, measure)
-            if outside(part, w.run_minutes, band):
-                found.append(_h15_week_breach(w, measure, part, band))
-        return found
-    for phase in Phase:
-        group = [(w, m, b) for w, m, b in measured if w.week.phase is phase]
-        if not group:
-            continue
-        measure, band = group[0][1], group[0][2]
-        if len(group) == 1:  # a phase measured in one week is that week's share
-            part = part_of(group[0][0], measure)
-            if outside(part, group[0][0].run_minutes, band):
-                found.append(_h15_week_breach(group[0][0], measure, part, band))
-            continue
-        part = sum(part_of(w, measure) for w, _, _ in group)
+        key = w.week.phase if facts.rules.ratio_scope is RatioScope.PHASE else w.index
+        groups.setdefault(key, []).append((w, measure, bounds))
+    for group in groups.values():
+        first, measure, band = group[0]
         whole = sum(w.run_minutes for w, _, _ in group)
-        if outside(part, whole, band):
-            indices = ", ".join(str(w.index) for w, _, _ in group)
-            found.append(
-                _v(
-                    "H15",
-                    f"phase {phase} (weeks {indices}): {_share_text(measure, part, whole, band)}",
-                    group[0][0].index,
-                )
+        part = sum(w.road_minutes if measure == "road" else w.trail_minutes for w, _, _ in group)
+        if not whole or bp(band.lo) * whole <= BP * part <= bp(band.hi) * whole:
+            continue
+        if len(group) == 1:
+            found.append(_h15_week_breach(first, measure, part, band))
+            continue
+        indices = ", ".join(str(w.index) for w, _, _ in group)
+        found.append(
+            _h15_phase_breach(
+                first, f"phase {first.week.phase} (weeks {indices})", measure, part, whole, band
             )
+        )
     return found
+
+
+def _h15_phase_breach(
+    first: WeekFacts, label: str, measure: str, part: int, whole: int, band: Band
+) -> WeeklyBreach:
+    """H15 (scope phase): the phase's ``measure`` share outside ``band``, charged to its
+    first non-exempt week ``first``. Above the band the figure is the part's minutes over
+    the phase, below it the other run minutes."""
+    above = BP * part > bp(band.hi) * whole
+    where = f"{'above' if above else 'below'} H15's {measure} share band"
+    return _breach(
+        "H15",
+        "above band" if above else "below band",
+        first,
+        part if above else whole - part,
+        f"{label}: {_share_text(measure, part, whole, band)}",
+        held=f"{_k(part)} {measure} minutes of {_k(whole)} run minutes over the "
+        f"{first.week.phase} phase, {where} [{_f(band.lo)}, {_f(band.hi)}]",
+        frozen=f"nothing more this phase adds {measure} running"
+        if above
+        else f"nothing more this phase adds running off {measure}",
+    )
 
 
 def _h15_week_breach(w: WeekFacts, measure: str, part: int, band: Band) -> WeeklyBreach:
@@ -1737,7 +1745,7 @@ def check(
     facts = Facts.of(scenario, plan, soft_weeks=[split.index] if split is not None else [])
     found = [v for v in _findings(facts) if _judged(scenario, v, today)]
     if split is not None:
-        logged = _breaches(Facts.of(scenario, past_alone(plan, split, today)), split)
+        logged = _breaches(Facts.of(scenario, past_alone(plan, today)), split)
         found = [
             v for found_one in found for v in _split_week_verdict(facts, split, found_one, logged)
         ]
@@ -1762,7 +1770,7 @@ def broken_by_log(
     split = split_week(scenario, today)
     if split is None:
         return []
-    logged = _breaches(Facts.of(scenario, past_alone(plan, split, today)), split)
+    logged = _breaches(Facts.of(scenario, past_alone(plan, today)), split)
     found: list[Violation] = []
     for key, breach in _breaches(Facts.of(scenario, plan), split).items():
         alone = logged.get(key)
@@ -1793,12 +1801,14 @@ def split_week(scenario: Scenario, today: dt.date) -> Week | None:
     return next((w for w in scenario.calendar if w.start < today <= w.end), None)
 
 
-def past_alone(plan: Plan, split: Week, today: dt.date) -> Plan:
-    """``plan`` with every session from ``today`` to the end of ``split`` removed but the
-    race: what the logged days alone make of the split week."""
+def past_alone(plan: Plan, today: dt.date) -> Plan:
+    """``plan`` with every session from ``today`` on removed but the race: what the logged
+    days alone make of the split week's instances (a week's figures look only backwards,
+    save H15's phase share, which the split week can only open: see
+    `check_h15_terrain_ratio`)."""
     days = tuple(
         d.model_copy(update={"sessions": tuple(s for s in d.sessions if _is_race(s))})
-        if today <= d.date <= split.end
+        if today <= d.date
         else d
         for d in plan.days
     )

@@ -503,7 +503,9 @@ def ratio_band(ctx: ModelContext, week: Week) -> tuple[str, int, int] | None:
 
 def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
     """H15: road (or trail) share of run minutes within the phase's band, per week or over
-    the phase; race week, run-free weeks and ``waived`` weeks exempt."""
+    the phase; race week, run-free weeks and ``waived`` weeks exempt. A share that a
+    re-plan's logged days alone break is held or frozen (`held_or_frozen`): over a phase,
+    frozen means the rest of the phase adds nothing to the figure that is broken."""
     groups: dict[object, list[Week]] = {}
     for week in ctx.calendar:
         if week.is_race_week or week.index in waived or ratio_band(ctx, week) is None:
@@ -522,7 +524,10 @@ def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
             for w in weeks
         )
         guard = ctx.guards.for_safety("H15", weeks[0].index)
-        past = ctx.past_of(weeks[0]) if len(weeks) == 1 else None
+        # A re-plan judges a phase from today's week on only when that week is its first
+        # (an earlier first week is history, and the guard is off): the logged days of the
+        # split week are then the logged part of the whole phase.
+        past = ctx.past_of(weeks[0])
         logged_run = logged_part = 0
         if past is not None:
             logged_run = past.run_minutes
