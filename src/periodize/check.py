@@ -1092,29 +1092,28 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         key = w.week.phase if facts.rules.ratio_scope is RatioScope.PHASE else w.index
         groups.setdefault(key, []).append((w, measure, bounds))
     for group in groups.values():
-        first, measure, band = group[0]
+        _, measure, band = group[0]
         whole = sum(w.run_minutes for w, _, _ in group)
         part = sum(w.road_minutes if measure == "road" else w.trail_minutes for w, _, _ in group)
         if not whole or bp(band.lo) * whole <= BP * part <= bp(band.hi) * whole:
             continue
-        if len(group) == 1:
-            found.append(_h15_week_breach(first, measure, part, band))
-            continue
-        indices = ", ".join(str(w.index) for w, _, _ in group)
-        found.append(
-            _h15_phase_breach(
-                first, f"phase {first.week.phase} (weeks {indices})", measure, part, whole, band
-            )
-        )
+        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band))
     return found
 
 
-def _h15_phase_breach(
-    first: WeekFacts, label: str, measure: str, part: int, whole: int, band: Band
+def _h15_breach(
+    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band
 ) -> WeeklyBreach:
-    """H15 (scope phase): the phase's ``measure`` share outside ``band``, charged to its
-    first non-exempt week ``first``. Above the band the figure is the part's minutes over
-    the phase, below it the other run minutes."""
+    """H15: the ``measure`` share of a week (a ``group`` of one) or of a phase's weeks
+    outside ``band``, charged to the group's first week. Above the band the figure is the
+    part's minutes, below it the other run minutes."""
+    first = group[0]
+    phase = first.week.phase
+    if len(group) == 1:
+        label, over, span = f"week {first.index} ({phase})", "", "week"
+    else:
+        indices = ", ".join(str(w.index) for w in group)
+        label, over, span = f"phase {phase} (weeks {indices})", f" over the {phase} phase", "phase"
     above = BP * part > bp(band.hi) * whole
     where = f"{'above' if above else 'below'} H15's {measure} share band"
     return _breach(
@@ -1123,30 +1122,11 @@ def _h15_phase_breach(
         first,
         part if above else whole - part,
         f"{label}: {_share_text(measure, part, whole, band)}",
-        held=f"{_k(part)} {measure} minutes of {_k(whole)} run minutes over the "
-        f"{first.week.phase} phase, {where} [{_f(band.lo)}, {_f(band.hi)}]",
-        frozen=f"nothing more this phase adds {measure} running"
-        if above
-        else f"nothing more this phase adds running off {measure}",
-    )
-
-
-def _h15_week_breach(w: WeekFacts, measure: str, part: int, band: Band) -> WeeklyBreach:
-    """H15 (scope week): ``w``'s ``measure`` share outside ``band``. Above the band the
-    figure is the part's minutes, below it the other run minutes."""
-    above = BP * part > bp(band.hi) * w.run_minutes
-    where = f"{'above' if above else 'below'} H15's {measure} share band"
-    return _breach(
-        "H15",
-        "above band" if above else "below band",
-        w,
-        part if above else w.run_minutes - part,
-        f"week {w.index} ({w.week.phase}): {_share_text(measure, part, w.run_minutes, band)}",
-        held=f"{_k(part)} {measure} minutes of {_k(w.run_minutes)} run minutes, {where} "
+        held=f"{_k(part)} {measure} minutes of {_k(whole)} run minutes{over}, {where} "
         f"[{_f(band.lo)}, {_f(band.hi)}]",
-        frozen=f"nothing more this week adds {measure} running"
+        frozen=f"nothing more this {span} adds {measure} running"
         if above
-        else f"nothing more this week adds running off {measure}",
+        else f"nothing more this {span} adds running off {measure}",
     )
 
 
