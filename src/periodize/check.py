@@ -914,10 +914,10 @@ def check_h14_long_sessions(facts: Facts) -> list[Violation]:
 def _h14_long_session_caps(
     w: WeekFacts, longs: list[tuple[dt.date, Session]], share: float
 ) -> list[Violation]:
-    """H14 (safety): at most one long session, at least as long as every other session of
-    its week; a long run at most ``max_long_run_share`` of the week's minutes. The figures
-    of the last two are the week's (REPLAN figure table): its longest session that is not
-    long, and its longest long run."""
+    """H14 (safety): at most one long session, at least as long as every session of its
+    week that is not long; a long run at most ``max_long_run_share`` of the week's
+    minutes. The figures of the last two are the week's (REPLAN figure table): its longest
+    session that is not long, and its longest long run."""
     found: list[Violation] = []
     if len(longs) > 1:
         kinds = ", ".join(f"{s.kind} {d}" for d, s in longs)
@@ -934,10 +934,12 @@ def _h14_long_session_caps(
         )
     longest_other = max((s.minutes for _, s in w.training if not s.long), default=0)
     longest_long_run = max((s.minutes for _, s in longs if _is_run(s)), default=0)
-    for i, (d, s) in enumerate(w.training):
+    for d, s in w.training:
         if not s.long:
             continue
-        others = [o.minutes for j, (_, o) in enumerate(w.training) if j != i]
+        # Against the sessions that are not long: a second long session is the "one long
+        # session" part's breach, not this one's.
+        others = [o.minutes for _, o in w.training if not o.long]
         if others and s.minutes < max(others):
             found.append(
                 _breach(

@@ -435,24 +435,27 @@ def h14_long_sessions(ctx: ModelContext) -> None:
 def _h14_longest_of_week(
     ctx: ModelContext, week: Week, long_minutes: cp_model.IntVar, has_long: Expr, guard: GuardLit
 ) -> None:
-    """H14: the long session is at least as long as every other session of its week. When
-    a split week's logged non-long session is already longer than its logged long one, the
-    rest of the week's sessions stay within that logged non-long session."""
+    """H14: the long session is at least as long as every other session of its week. In a
+    split week whose log holds several long sessions (the rest of the week adds none), or
+    a non-long session longer than its logged long one, the rest of the week's sessions
+    stay within the longer of the shortest logged long session and the longest logged
+    non-long one."""
     model, past = ctx.model, ctx.past_of(week)
     slots: dict[tuple[int, object], list[Candidate]] = {}
     for c in ctx.by_week[week.index]:
         if not c.kind.long:
             slots.setdefault((c.day, c.slot), []).append(c)
-    logged_long, logged_other = None, 0
-    if past is not None:
-        logged_long = max((s.minutes for s in past.longs), default=None)
+    cap: int | None = None
+    if past is not None and past.longs:
+        shortest_long = min(s.minutes for s in past.longs)
         logged_other = max((s.minutes for s in past.sessions if not s.kind.long), default=0)
-    broken = logged_long is not None and logged_other > logged_long
+        if len(past.longs) > 1 or logged_other > shortest_long:
+            cap = max(shortest_long, logged_other)
     for (day, _), others in slots.items():
         slot_minutes = sum(c.minutes for c in others)
-        if broken:
+        if cap is not None:
             if day >= ctx.today:
-                enforce(model.add(slot_minutes <= logged_other), guard)
+                enforce(model.add(slot_minutes <= cap), guard)
             continue
         biggest = max(c.max_minutes for c in others)
         constraint = model.add(slot_minutes <= long_minutes + biggest * (1 - has_long))
