@@ -937,10 +937,9 @@ def _h14_long_session_caps(
     for d, s in w.training:
         if not s.long:
             continue
-        # Against the sessions that are not long: a second long session is the "one long
-        # session" part's breach, not this one's.
-        others = [o.minutes for _, o in w.training if not o.long]
-        if others and s.minutes < max(others):
+        # Against the sessions that are not long (longest_other): a second long session
+        # is the "one long session" part's breach, not this one's.
+        if s.minutes < longest_other:
             found.append(
                 _breach(
                     "H14",
@@ -948,9 +947,9 @@ def _h14_long_session_caps(
                     w,
                     longest_other,
                     f"week {w.index}: long session {s.kind} {s.minutes} min on {d} is "
-                    f"shorter than another session of the week ({max(others)} min)",
+                    f"shorter than another session of the week ({longest_other} min)",
                     held=f"a long session ({s.kind} {s.minutes} min on {d}) shorter than "
-                    f"another session ({max(others)} min), where H14 wants the long session "
+                    f"another session ({longest_other} min), where H14 wants the long session "
                     f"the week's longest",
                     frozen=f"nothing more this week is longer than {longest_other} min",
                     date=d,
