@@ -801,6 +801,20 @@ def test_h15_band() -> None:
     assert "1.000" in violation.message
 
 
+def test_h15_band_is_met_to_half_a_grid_step() -> None:
+    """One build week, band 0.45-0.55: 135 run minutes want 60.75-74.25 road minutes, which
+    no 15-minute plan holds; to half a step (53.25-81.75) road 75 of 135 (0.556) is within
+    the band and road 90 of 135 (0.667) is not."""
+    scenario = waiver_scenario(trail=True)
+    for road, trails, breach in ((75, (30, 30), False), (90, (45,), True)):
+        builder = PlanBuilder(scenario).add(SAT1, "road_long", road)
+        for offset, minutes in zip((TUE1, THU1), trails, strict=False):
+            builder.add(offset, "trail_easy", minutes)
+        found = [v for v in check(scenario, builder.build()) if v.rule == "H15"]
+        assert bool(found) is breach, (road, found)
+    assert "90/135 = 0.667 outside [0.45, 0.55] by more than half a grid step" in (found[0].message)
+
+
 def waiver_scenario(trail: bool) -> Scenario:
     """One build week for a beginner; trail (and hills) never reachable unless ``trail``."""
     changes: dict[str, Any] = {

@@ -1067,14 +1067,15 @@ def waived_weeks(scenario: Scenario) -> dict[int, str]:
 def _share_text(measure: str, part: int, whole: int, band: Band) -> str:
     return (
         f"{measure} share {part}/{whole} = {part / whole:.3f} outside "
-        f"[{_f(band.lo)}, {_f(band.hi)}]"
+        f"[{_f(band.lo)}, {_f(band.hi)}] by more than half a grid step"
     )
 
 
 def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
-    """H15: road (or trail) share of run minutes within the phase's band, per week or over
-    the phase's non-exempt weeks. Exempt: the race week, waived weeks, and weeks (phases)
-    without run minutes; every waived week must be listed in ``plan.shortfalls`` as H15.
+    """H15: road (or trail) share of run minutes within the phase's band, to half a grid
+    step of minutes either side, per week or over the phase's non-exempt weeks. Exempt:
+    the race week, waived weeks, and weeks (phases) without run minutes; every waived week
+    must be listed in ``plan.shortfalls`` as H15.
 
     A phase's instance belongs to its first non-exempt week, whatever that week runs (a
     re-plan judges it only when that week is not history, and the logged days of that week
@@ -1096,14 +1097,16 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         _, measure, band = group[0]
         whole = sum(w.run_minutes for w, _, _ in group)
         part = sum(w.road_minutes if measure == "road" else w.trail_minutes for w, _, _ in group)
-        if not whole or bp(band.lo) * whole <= BP * part <= bp(band.hi) * whole:
+        # Sessions last whole grid steps, so the band is met to half a step either side.
+        half = facts.rules.grid_minutes * BP / 2
+        if not whole or bp(band.lo) * whole - half <= BP * part <= bp(band.hi) * whole + half:
             continue
-        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band))
+        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band, half))
     return found
 
 
 def _h15_breach(
-    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band
+    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band, half: float
 ) -> WeeklyBreach:
     """H15: the ``measure`` share of a week (a ``group`` of one) or of a phase's weeks
     outside ``band``, charged to the group's first week. Above the band the figure is the
@@ -1115,7 +1118,7 @@ def _h15_breach(
     else:
         indices = ", ".join(str(w.index) for w in group)
         label, over, span = f"phase {phase} (weeks {indices})", f" over the {phase} phase", "phase"
-    above = BP * part > bp(band.hi) * whole
+    above = BP * part > bp(band.hi) * whole + half
     where = f"{'above' if above else 'below'} H15's {measure} share band"
     return _breach(
         "H15",

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from periodize.calendar import Week
 from periodize.catalogue import SessionKind
-from periodize.rules import BP, bp
+from periodize.rules import BP, bp, within_band
 from periodize.scenario import Scenario
 from periodize.targets import counts_for_long, long_targets, target_loads, target_minutes
 from periodize.vocabulary import SLOTS, Level, Phase, RaceKind, RatioScope, Slot, Weekday
@@ -103,14 +103,16 @@ class TerrainBand:
     measure: str
     lo: int
     hi: int
+    grid: int
 
     def counts(self, kind: SessionKind) -> bool:
         """Whether runs of ``kind`` make the measured share."""
         return kind.is_road_run if self.measure == "road" else kind.is_trail_run
 
     def holds(self, part: int, run: int) -> bool:
-        """Whether ``part`` of ``run`` minutes is inside the band (no runs: exempt)."""
-        return run == 0 or self.lo * run <= BP * part <= self.hi * run
+        """Whether ``part`` of ``run`` minutes is inside the band to half a grid step (no
+        runs: exempt)."""
+        return within_band(part, run, self.lo, self.hi, self.grid)
 
 
 def growth_cap(longest: int, scenario: Scenario) -> int:
@@ -272,7 +274,7 @@ class WeekFrame:
         if found is None or self.week.is_race_week or self.index in self.facts.waived:
             return None
         measure, bounds = found
-        return TerrainBand(measure, bp(bounds.lo), bp(bounds.hi))
+        return TerrainBand(measure, bp(bounds.lo), bp(bounds.hi), self.grid)
 
     @cached_property
     def band_decides(self) -> bool:

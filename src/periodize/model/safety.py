@@ -505,8 +505,9 @@ def ratio_band(ctx: ModelContext, week: Week) -> tuple[str, int, int] | None:
 
 
 def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
-    """H15: road (or trail) share of run minutes within the phase's band, per week or over
-    the phase; race week, run-free weeks and ``waived`` weeks exempt. A share that a
+    """H15: road (or trail) share of run minutes within the phase's band to half a grid
+    step, per week or over the phase; race week, run-free weeks and ``waived`` weeks
+    exempt. A share that a
     re-plan's logged days alone break is held or frozen (`held_or_frozen`): over a phase,
     frozen means the rest of the phase adds nothing to the figure that is broken."""
     groups: dict[object, list[Week]] = {}
@@ -536,12 +537,14 @@ def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
             logged_run = past.run_minutes
             logged_part = past.road_minutes if measure == "road" else past.trail_minutes
         name = f"h15_{weeks[0].index}"
-        low = ctx.model.add(BP * part >= lo * run)
-        broken = BP * logged_part < lo * logged_run
+        # To half a grid step (sessions last whole steps): 2 x part >= 2 x lo x run - grid.
+        step = BP * ctx.rules.grid_minutes
+        low = ctx.model.add(2 * BP * part >= 2 * lo * run - step)
+        broken = 2 * BP * logged_part < 2 * lo * logged_run - step
         frozen = [run - part == logged_run - logged_part] if broken else []
         held_or_frozen(ctx, low, guard, broken, frozen, f"{name}_low")
-        high = ctx.model.add(BP * part <= hi * run)
-        broken = BP * logged_part > hi * logged_run
+        high = ctx.model.add(2 * BP * part <= 2 * hi * run + step)
+        broken = 2 * BP * logged_part > 2 * hi * logged_run + step
         frozen = [part == logged_part] if broken else []
         held_or_frozen(ctx, high, guard, broken, frozen, f"{name}_high")
 

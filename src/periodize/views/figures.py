@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from periodize.plan import Day, Plan, Session, Shortfall, WeekSummary
 from periodize.rulebook import rule_title
-from periodize.rules import BP, Band, bp
+from periodize.rules import Band, bp, within_band
 from periodize.scenario import Scenario
 from periodize.vocabulary import ROAD_TERRAINS, TRAIL_TERRAINS, Modality, Phase, RatioScope
 
@@ -37,6 +37,7 @@ class TerrainBand:
     phase: Phase
     phase_part: int
     phase_whole: int
+    grid: int
     exemption: str | None = None
 
     @property
@@ -53,8 +54,9 @@ class TerrainBand:
 
     @property
     def within(self) -> bool:
-        """Whether H15 is kept: an exempt week, or the judged share inside the band
-        (compared exactly, in basis points, as the checker does)."""
+        """Whether H15 is kept: an exempt week, or the judged share inside the band to
+        half a grid step of minutes (compared exactly, in basis points, as the checker
+        does)."""
         if self.exemption is not None:
             return True
         part, whole = (
@@ -62,7 +64,7 @@ class TerrainBand:
             if self.scope is RatioScope.PHASE
             else (self.part, self.whole)
         )
-        return bp(self.lo) * whole <= BP * part <= bp(self.hi) * whole
+        return within_band(part, whole, bp(self.lo), bp(self.hi), self.grid)
 
     def band_text(self) -> str:
         """E.g. ``band 65%-75%``."""
@@ -154,6 +156,7 @@ def terrain_bands(scenario: Scenario, plan: Plan) -> dict[int, TerrainBand]:
             phase=week.phase,
             phase_part=phase_part,
             phase_whole=phase_whole,
+            grid=scenario.resolved_rules.grid_minutes,
             exemption=exemption,
         )
     return bands
