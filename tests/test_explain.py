@@ -46,6 +46,13 @@ working fix into "no plan in time"."""
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BEGINNER = {"level": "beginner", "weekly_minutes": 200, "long_minutes": 60}
+NARROW_BASE = {
+    "base": [0.75, 0.8],
+    "build": [0.45, 0.55],
+    "peak_trail": [0.6, 0.7],
+    "peak_road": [0.7, 0.8],
+}
+"""The default bands with base narrowed to 0.75-0.80 road."""
 
 Data = dict[str, Any]
 Key = tuple[str, int | None, int | None, bool]
@@ -295,15 +302,16 @@ CASES: list[Case] = [
         one_set(key("H03"), key("H20", day=2)),
     ),
     # Two minimal sets. A 45-minute road run pinned on Tuesday (the only other open day is
-    # Saturday) has road share 1; H15's base band (0.65-0.75) needs 15-24 trail run minutes
-    # beside it, and the shortest trail run is 30: {H15, pin}. And six rest days leave room
-    # for one session day, while two days are pinned: {H04, both pins}.
+    # Saturday) has road share 1, above a base band of 0.75-0.80 even to half a 15-minute
+    # step (45 > 0.8 x 45 + 7.5); a trail run beside it is at least 30 minutes, and 45 of
+    # 75 is below it (45 < 0.75 x 75 - 7.5 = 48.75): {H15, pin}. And six rest days leave
+    # room for one session day, while two days are pinned: {H04, both pins}.
     Case(
         "pinned road run out of band, or too many pinned days",
         data_of(
             weeks=1,
             availability={"tue": {"pm": 60}, "sat": {"am": 120}},
-            rules={"min_rest_days": 6},
+            rules={"min_rest_days": 6, "ratio_bands": NARROW_BASE},
             pinned=[
                 {"date": date(1), "slot": "pm", "kind": "road_easy", "minutes": 45},
                 {"date": date(5), "slot": "am", "kind": "bike_easy", "minutes": 90},

@@ -15,6 +15,7 @@ from periodize.rules import (
     RuleOverrides,
     bp,
     resolve_rules,
+    within_band,
 )
 from periodize.scenario import Scenario
 from periodize.vocabulary import Level, RatioScope, RecipeMode
@@ -147,6 +148,27 @@ def test_basis_points() -> None:
     assert bp(1.3) == 13000
     assert bp(0.0725) == 725
     assert bp(0.2) == 2000
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "grid", "within"),
+    [
+        # 0.45-0.55 of 135 is 60.75-74.25; half a 15-minute step either side: 53.25-81.75
+        (60, 135, 15, True),
+        (75, 135, 15, True),
+        (45, 135, 15, False),
+        (90, 135, 15, False),
+        # the edges hold: 0.55 x 150 + 7.5 = 90 and 0.45 x 150 - 7.5 = 60
+        (90, 150, 15, True),
+        (60, 150, 15, True),
+        # a 5-minute grid leaves 2.5 either side: 0.55 x 135 + 2.5 = 76.75
+        (75, 135, 5, True),
+        (80, 135, 5, False),
+        (0, 0, 15, True),  # no run minutes: exempt
+    ],
+)
+def test_a_band_is_met_to_half_a_grid_step(part: int, whole: int, grid: int, within: bool) -> None:
+    assert within_band(part, whole, bp(0.45), bp(0.55), grid) is within
 
 
 def test_scenario_rules_are_resolved_once_from_its_level_and_overrides(

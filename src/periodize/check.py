@@ -1097,19 +1097,23 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         _, measure, band = group[0]
         whole = sum(w.run_minutes for w, _, _ in group)
         part = sum(w.road_minutes if measure == "road" else w.trail_minutes for w, _, _ in group)
-        # Sessions last whole grid steps, so the band is met to half a step either side.
-        half = facts.rules.grid_minutes * BP / 2
-        if not whole or bp(band.lo) * whole - half <= BP * part <= bp(band.hi) * whole + half:
+        # Sessions last whole grid steps, so the band is met to half a step either side
+        # (doubled, to stay in integers).
+        step = facts.rules.grid_minutes * BP
+        if not whole or (
+            2 * bp(band.lo) * whole - step <= 2 * BP * part <= 2 * bp(band.hi) * whole + step
+        ):
             continue
-        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band, half))
+        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band, step))
     return found
 
 
 def _h15_breach(
-    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band, half: float
+    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band, step: int
 ) -> WeeklyBreach:
     """H15: the ``measure`` share of a week (a ``group`` of one) or of a phase's weeks
-    outside ``band``, charged to the group's first week. Above the band the figure is the
+    outside ``band`` by more than half a grid ``step`` (grid minutes x BP), charged to the
+    group's first week. Above the band the figure is the
     part's minutes, below it the other run minutes."""
     first = group[0]
     phase = first.week.phase
@@ -1118,7 +1122,7 @@ def _h15_breach(
     else:
         indices = ", ".join(str(w.index) for w in group)
         label, over, span = f"phase {phase} (weeks {indices})", f" over the {phase} phase", "phase"
-    above = BP * part > bp(band.hi) * whole + half
+    above = 2 * BP * part > 2 * bp(band.hi) * whole + step
     where = f"{'above' if above else 'below'} H15's {measure} share band"
     return _breach(
         "H15",

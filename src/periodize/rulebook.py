@@ -196,8 +196,8 @@ _RULES = (
         "build, close to the race's terrain in the peak. It is judged each week, or over the "
         "whole phase (`ratio_scope`; beginners by phase), to the nearest step of the duration "
         "grid: sessions last whole steps, so the minutes on that terrain may sit up to half a "
-        "step outside the band's exact figure (half of 135 run minutes, give or take 5 %, is "
-        "60.75 to 74.25 minutes, which no 15-minute plan can hit). The race week, weeks or phases "
+        "step outside the band's exact figure (0.45 to 0.55 of 135 run minutes is 60.75 to "
+        "74.25 minutes, which no 15-minute plan can hit). The race week, weeks or phases "
         "without runs, and weeks in which one of the terrains cannot be reached at all are "
         "exempt; the plan lists those weeks.",
         "trail-road phases",

@@ -29,12 +29,13 @@ def bp(fraction: float) -> int:
 
 def within_band(part: int, whole: int, lo: int, hi: int, grid: int) -> bool:
     """H15 on the duration grid: ``part`` of ``whole`` minutes is within the band [lo, hi]
-    (basis points) to half a grid step, ``lo x whole - grid/2 <= part <= hi x whole +
-    grid/2``. Sessions last whole grid steps, so a band narrower than a step (0.45-0.55 of
-    135 run minutes is 60.75-74.25 on a 15-minute grid) would hold no plan at all; read
-    this way it always holds its nearest grid point (docs/rules-interpretation.md, H15).
-    No run minutes: exempt. For the views and the greedy heuristic; the model and the
-    checker state the same inequality in their own terms."""
+    (in basis points) to half a grid step, ``lo/10000 x whole - grid/2 <= part <=
+    hi/10000 x whole + grid/2``. Sessions last whole grid steps, so a band narrower than
+    a step (0.45-0.55 of 135 run minutes is 60.75-74.25 on a 15-minute grid) would hold
+    no plan at all; read this way it always holds its nearest grid point
+    (docs/rules-interpretation.md, H15). No run minutes: exempt. For the views and the
+    greedy heuristic; the model and the checker state the same inequality in their own
+    terms."""
     twice = 2 * BP * part
     return whole == 0 or 2 * lo * whole - BP * grid <= twice <= 2 * hi * whole + BP * grid
 

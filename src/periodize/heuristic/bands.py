@@ -263,7 +263,10 @@ def repair_band(frame: WeekFrame, placed: list[Placed]) -> None:
                 if undo is None:
                     continue
                 now = share()
-                closer = _distance(now, lo, hi) < _distance((part, run), lo, hi)
+                # inside the band (to half a grid step) counts as closer, even where the
+                # exact share moved away from it
+                inside = band.holds(*now)
+                closer = inside or _distance(now, lo, hi) < _distance((part, run), lo, hi)
                 closer = closer and (now[1] > 0 or runless_ok)
                 kept = lower_bounds_met(frame, placed) or not bounds_met
                 if closer and kept and week_problem(frame, placed) is None:
