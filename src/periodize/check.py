@@ -1113,8 +1113,8 @@ def _h15_breach(
 ) -> WeeklyBreach:
     """H15: the ``measure`` share of a week (a ``group`` of one) or of a phase's weeks
     outside ``band`` by more than half a grid ``step`` (grid minutes x BP), charged to the
-    group's first week. Above the band the figure is the
-    part's minutes, below it the other run minutes."""
+    group's first week. Above the band the figure is the part's minutes, below it the
+    other run minutes."""
     first = group[0]
     phase = first.week.phase
     if len(group) == 1:

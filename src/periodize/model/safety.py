@@ -507,9 +507,9 @@ def ratio_band(ctx: ModelContext, week: Week) -> tuple[str, int, int] | None:
 def h15_terrain_ratio(ctx: ModelContext, waived: set[int]) -> None:
     """H15: road (or trail) share of run minutes within the phase's band to half a grid
     step, per week or over the phase; race week, run-free weeks and ``waived`` weeks
-    exempt. A share that a
-    re-plan's logged days alone break is held or frozen (`held_or_frozen`): over a phase,
-    frozen means the rest of the phase adds nothing to the figure that is broken."""
+    exempt. A share that a re-plan's logged days alone break is held or frozen
+    (`held_or_frozen`): over a phase, frozen means the rest of the phase adds nothing to
+    the figure that is broken."""
     groups: dict[object, list[Week]] = {}
     for week in ctx.calendar:
         if week.is_race_week or week.index in waived or ratio_band(ctx, week) is None:
