@@ -1085,6 +1085,9 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
     for index, reason in waived.items():
         if ("H15", index) not in facts.listed:
             found.append(_v("H15", f"{reason}; the waiver is not listed in shortfalls", index))
+    # Sessions last whole grid steps, so the band is met to half a step either side
+    # (doubled, to stay in integers).
+    step = facts.rules.grid_minutes * BP
     groups: dict[object, list[tuple[WeekFacts, str, Band]]] = {}
     for w in facts.weeks:
         measure_band = _band(facts.scenario, w.week.phase)
@@ -1097,24 +1100,20 @@ def check_h15_terrain_ratio(facts: Facts) -> list[Violation]:
         _, measure, band = group[0]
         whole = sum(w.run_minutes for w, _, _ in group)
         part = sum(w.road_minutes if measure == "road" else w.trail_minutes for w, _, _ in group)
-        # Sessions last whole grid steps, so the band is met to half a step either side
-        # (doubled, to stay in integers).
-        step = facts.rules.grid_minutes * BP
         if not whole or (
             2 * bp(band.lo) * whole - step <= 2 * BP * part <= 2 * bp(band.hi) * whole + step
         ):
             continue
-        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band, step))
+        found.append(_h15_breach([w for w, _, _ in group], measure, part, whole, band))
     return found
 
 
 def _h15_breach(
-    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band, step: int
+    group: list[WeekFacts], measure: str, part: int, whole: int, band: Band
 ) -> WeeklyBreach:
     """H15: the ``measure`` share of a week (a ``group`` of one) or of a phase's weeks
-    outside ``band`` by more than half a grid ``step`` (grid minutes x BP), charged to the
-    group's first week. Above the band the figure is the part's minutes, below it the
-    other run minutes."""
+    outside ``band`` by more than half a grid step, charged to the group's first week.
+    Above the band the figure is the part's minutes, below it the other run minutes."""
     first = group[0]
     phase = first.week.phase
     if len(group) == 1:
@@ -1122,7 +1121,8 @@ def _h15_breach(
     else:
         indices = ", ".join(str(w.index) for w in group)
         label, over, span = f"phase {phase} (weeks {indices})", f" over the {phase} phase", "phase"
-    above = 2 * BP * part > 2 * bp(band.hi) * whole + step
+    # A share past the band by more than half a step is past its exact bound on that side.
+    above = BP * part > bp(band.hi) * whole
     where = f"{'above' if above else 'below'} H15's {measure} share band"
     return _breach(
         "H15",
